@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "vcpuid",
+    products: [
+        .executable(name: "vcpuid", targets: ["vcpuid"]),
+        .library(name: "CPUID", targets: ["CPUID"]),
+        .library(name: "X86Features", targets: ["X86Features"]),
+        .library(name: "KVM", targets: ["KVM"]),
+        .library(name: "SGX", targets: ["SGX"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "CCPUID"),
+        .target(name: "CPUID", dependencies: ["CCPUID"]),
+        .target(name: "X86Features", dependencies: ["CPUID"]),
+        .target(name: "KVM", dependencies: ["CCPUID", "CPUID", "X86Features"]),
+        .target(name: "SGX", dependencies: ["CPUID", "X86Features"]),
+        .executableTarget(
+            name: "vcpuid",
+            dependencies: [
+                "CPUID", "X86Features", "KVM", "SGX",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "CPUIDTests", dependencies: ["CPUID"], path: "Tests/CPUIDTests"),
+        .testTarget(name: "X86FeaturesTests", dependencies: ["X86Features"], path: "Tests/X86FeaturesTests"),
+        .testTarget(name: "KVMTests", dependencies: ["KVM"], path: "Tests/KVMTests"),
+        .testTarget(name: "SGXTests", dependencies: ["SGX"], path: "Tests/SGXTests"),
+        .testTarget(name: "vcpuidTests", dependencies: ["vcpuid"], path: "Tests/vcpuidTests"),
+    ],
+    swiftLanguageModes: [.v6]
+)

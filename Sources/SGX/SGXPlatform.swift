@@ -1,0 +1,31 @@
+import CPUID
+
+/// What a CPUID view enumerates about SGX that the enclave-thread model needs:
+/// whether ENCLU works at all, whether EDECCSSA exists, and whether AEX-Notify may be requested.
+public struct SGXPlatform: Hashable, Sendable {
+    /// CPUID.(EAX=12H,ECX=0):EAX[0]; without it every ENCLU is #UD.
+    public var sgx1: Bool
+    /// CPUID.(EAX=12H,ECX=0):EAX[11]; without it ENCLU[EDECCSSA] is #GP(0).
+    public var edeccssa: Bool
+    /// CPUID.(EAX=12H,ECX=1):EAX[10]; without it SECS.ATTRIBUTES.AEXNOTIFY may not be set.
+    public var aexNotifyAttribute: Bool
+
+    public init(sgx1: Bool, edeccssa: Bool, aexNotifyAttribute: Bool) {
+        self.sgx1 = sgx1
+        self.edeccssa = edeccssa
+        self.aexNotifyAttribute = aexNotifyAttribute
+    }
+
+    public static let sgx1Field = CPUIDField(0x12, 0, .eax, bit: 0)
+    public static let edeccssaField = CPUIDField(0x12, 0, .eax, bit: 11)
+    public static let aexNotifyAttributeField = CPUIDField(0x12, 1, .eax, bit: 10)
+    public static let sgxField = CPUIDField(0x7, 0, .ebx, bit: 2)
+
+    /// Reads the view; leaf 0x12 counts only when 7.0 EBX[2] (SGX) is set and leaf 0x12 is in range.
+    public init(_ snapshot: Snapshot) {
+        let enumerated = snapshot.isSet(Self.sgxField) && snapshot.maxBasicLeaf >= 0x12
+        sgx1 = enumerated && snapshot.isSet(Self.sgx1Field)
+        edeccssa = enumerated && snapshot.isSet(Self.edeccssaField)
+        aexNotifyAttribute = enumerated && snapshot.isSet(Self.aexNotifyAttributeField)
+    }
+}

@@ -1,0 +1,17 @@
+import ArgumentParser
+
+@main
+struct VCPUID: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vcpuid",
+        abstract: "x86 CPU features from the silicon to a KVM guest and an SGX enclave.",
+        discussion: """
+            With no subcommand, prints a report on this machine: the CPU, what Linux makes of it, \
+            what KVM offers a guest, and whether an enclave could use AEX-Notify.
+            """,
+        subcommands: [
+            ReportCommand.self,
+        ],
+        defaultSubcommand: ReportCommand.self
+    )
+}
