@@ -164,6 +164,9 @@ struct Run {
         for option in view.options.switches {
             if has(option.clears) { clear(option.clears, .boot(option.rawValue)) }
         }
+        for name in view.options.clearFeatures where has(name) {
+            clear(name, .boot("clearing \(name)"))
+        }
         for item in view.options.clearCPUID {
             if let value = Int(item) {
                 guard value >= 0, value < kernel.capabilityWords * 32 else { continue }
