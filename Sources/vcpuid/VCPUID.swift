@@ -14,6 +14,7 @@ struct VCPUID: ParsableCommand {
             FlagsCommand.self,
             ExplainCommand.self,
             DumpCommand.self,
+            ConvertCommand.self,
         ],
         defaultSubcommand: ReportCommand.self
     )
