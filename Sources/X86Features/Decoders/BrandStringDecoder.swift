@@ -7,7 +7,7 @@ public struct BrandStringDecoder: LeafDecoder {
     public init() {}
 
     public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        guard LeafRange.isImplemented(0x8000_0004, in: snapshot) else { return [] }
+        guard ImplementedLeaves.contains(0x8000_0004, in: snapshot) else { return [] }
         var words: [UInt32] = []
         words.reserveCapacity(12)
         for leaf in leaves {

@@ -10,7 +10,7 @@ public struct DeterministicCacheDecoder: LeafDecoder {
 
     public func decode(_ snapshot: Snapshot) -> [DecodedField] {
         let leaf = leaves[0]
-        guard LeafRange.isImplemented(leaf, in: snapshot) else { return [] }
+        guard ImplementedLeaves.contains(leaf, in: snapshot) else { return [] }
         let table = leaf == 4 ? Self.intel : Self.amd
         var fields: [DecodedField] = []
         for entry in snapshot.subleaves(of: leaf) {

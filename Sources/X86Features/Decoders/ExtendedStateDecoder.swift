@@ -9,7 +9,7 @@ public struct ExtendedStateDecoder: LeafDecoder {
     public init() {}
 
     public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        guard LeafRange.isImplemented(0xD, in: snapshot) else { return [] }
+        guard ImplementedLeaves.contains(0xD, in: snapshot) else { return [] }
         var fields: [DecodedField] = []
         fields.reserveCapacity(64)
         for entry in snapshot.subleaves(of: 0xD) {

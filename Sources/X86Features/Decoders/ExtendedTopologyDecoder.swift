@@ -10,7 +10,7 @@ public struct ExtendedTopologyDecoder: LeafDecoder {
 
     public func decode(_ snapshot: Snapshot) -> [DecodedField] {
         let leaf = leaves[0]
-        guard LeafRange.isImplemented(leaf, in: snapshot) else { return [] }
+        guard ImplementedLeaves.contains(leaf, in: snapshot) else { return [] }
         var fields: [DecodedField] = []
         for entry in snapshot.subleaves(of: leaf) {
             Self.table.decode(leaf: leaf, subleaf: entry.subleaf, entry.registers, into: &fields)

@@ -86,7 +86,7 @@ public struct FieldTable: Sendable {
 extension FieldTable {
     /// The fields of one implemented leaf's answer; empty when the CPU does not implement it.
     public func decode(leaf: UInt32, subleaf: UInt32 = 0, in snapshot: Snapshot) -> [DecodedField] {
-        guard LeafRange.isImplemented(leaf, in: snapshot), let registers = snapshot.registers(leaf, subleaf) else {
+        guard ImplementedLeaves.contains(leaf, in: snapshot), let registers = snapshot.registers(leaf, subleaf) else {
             return []
         }
         var fields: [DecodedField] = []

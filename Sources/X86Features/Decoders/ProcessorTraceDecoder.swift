@@ -8,7 +8,7 @@ public struct ProcessorTraceDecoder: LeafDecoder {
     public init() {}
 
     public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        guard LeafRange.isImplemented(0x14, in: snapshot), let first = snapshot.registers(0x14, 0) else { return [] }
+        guard ImplementedLeaves.contains(0x14, in: snapshot), let first = snapshot.registers(0x14, 0) else { return [] }
         var fields: [DecodedField] = []
         Self.subleaf0.decode(leaf: 0x14, subleaf: 0, first, into: &fields)
         for entry in snapshot.subleaves(of: 0x14) where entry.subleaf > 0 && entry.subleaf <= first.eax {

@@ -8,7 +8,7 @@ public struct StructuredFeaturesDecoder: LeafDecoder {
     public init() {}
 
     public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        guard LeafRange.isImplemented(7, in: snapshot), let first = snapshot.registers(7, 0) else { return [] }
+        guard ImplementedLeaves.contains(7, in: snapshot), let first = snapshot.registers(7, 0) else { return [] }
         var fields: [DecodedField] = []
         fields.reserveCapacity(160)
         Self.subleaf0.decode(leaf: 7, subleaf: 0, first, into: &fields)

@@ -9,7 +9,7 @@ public struct VendorIdentityDecoder: LeafDecoder {
 
     public func decode(_ snapshot: Snapshot) -> [DecodedField] {
         let leaf = leaves[0]
-        guard LeafRange.isImplemented(leaf, in: snapshot), let r = snapshot.registers(leaf) else { return [] }
+        guard ImplementedLeaves.contains(leaf, in: snapshot), let r = snapshot.registers(leaf) else { return [] }
         let vendor = VendorText.ascii([r.ebx, r.edx, r.ecx])
         return [
             DecodedField(field: CPUIDField(leaf, 0, .eax, bits: 31, 0),
@@ -28,7 +28,7 @@ public struct HypervisorIdentityDecoder: LeafDecoder {
 
     public func decode(_ snapshot: Snapshot) -> [DecodedField] {
         let leaf: UInt32 = 0x4000_0000
-        guard LeafRange.isImplemented(leaf, in: snapshot), let r = snapshot.registers(leaf) else { return [] }
+        guard ImplementedLeaves.contains(leaf, in: snapshot), let r = snapshot.registers(leaf) else { return [] }
         let signature = VendorText.ascii([r.ebx, r.ecx, r.edx])
         return [
             DecodedField(field: CPUIDField(leaf, 0, .eax, bits: 31, 0), name: "max_hypervisor_leaf",
