@@ -65,7 +65,7 @@ final class DecodeAgreementTests: XCTestCase {
             }
         }
         XCTAssertEqual(misplaced, [], "mapping rows that point at another bit than vcpuid decodes")
-        XCTAssertGreaterThan(compared, 100_000, "too few fields compared: the mapping or a parser is broken")
+        XCTAssertGreaterThan(compared, 80_000, "too few fields compared: the mapping or a parser is broken")
         let unexplained = disagreements.filter { line in !Self.knownDisagreements.contains { line.contains($0.match) } }
         XCTAssertEqual(unexplained, [], "\(unexplained.count) of \(compared) comparisons disagree")
     }
@@ -510,7 +510,9 @@ final class DecodeAgreementTests: XCTestCase {
 
     static func corpusFiles(_ corpus: URL) throws -> [URL] {
         guard let walker = FileManager.default.enumerator(at: corpus, includingPropertiesForKeys: nil) else { return [] }
-        return walker.compactMap { $0 as? URL }.filter { $0.pathExtension == "test" }
+        // The arm/ folder holds ARM register dumps, which have no CPUID to decode.
+        return walker.compactMap { $0 as? URL }
+            .filter { $0.pathExtension == "test" && !$0.path.contains("/arm/") }
             .sorted { $0.path < $1.path }
     }
 
