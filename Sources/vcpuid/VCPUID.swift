@@ -15,6 +15,7 @@ struct VCPUID: ParsableCommand {
             ExplainCommand.self,
             DumpCommand.self,
             ConvertCommand.self,
+            DecodeCommand.self,
         ],
         defaultSubcommand: ReportCommand.self
     )

@@ -1,0 +1,97 @@
+import CPUID
+
+/// One row of a leaf's field table: which bits of which register, the field's name, how it reads.
+public struct FieldSpec: Sendable {
+    public let register: Register
+    public let high: Int
+    public let low: Int
+    public let name: String
+    public let reading: FieldReading
+
+    public init(_ register: Register, bits high: Int, _ low: Int, _ name: String, _ reading: FieldReading) {
+        precondition(0 <= low && low <= high && high < 32, "bit range must lie within 0...31")
+        self.register = register
+        self.high = high
+        self.low = low
+        self.name = name
+        self.reading = reading
+    }
+
+    /// A one-bit capability flag.
+    public static func flag(_ register: Register, _ bit: Int, _ name: String) -> FieldSpec {
+        FieldSpec(register, bits: bit, bit, name, .flag)
+    }
+
+    /// A multi-bit field, `[high:low]`.
+    public static func bits(_ register: Register, _ high: Int, _ low: Int, _ name: String,
+                            _ reading: FieldReading = .count) -> FieldSpec {
+        FieldSpec(register, bits: high, low, name, reading)
+    }
+
+    var mask: UInt32 {
+        let width = high - low + 1
+        return (width == 32 ? UInt32.max : (UInt32(1) << UInt32(width)) - 1) << UInt32(low)
+    }
+}
+
+/// The fields of one register layout (a leaf, or one kind of subleaf), in the order they are shown.
+/// Bits that no row names are reported as `unknown` when set, so nothing a CPU says goes unseen.
+public struct FieldTable: Sendable {
+    public let rows: [FieldSpec]
+    private let named: (UInt32, UInt32, UInt32, UInt32)
+
+    public init(_ rows: [FieldSpec]) {
+        self.rows = rows
+        var masks: [UInt32] = [0, 0, 0, 0]
+        for row in rows { masks[row.register.rawValue] |= row.mask }
+        named = (masks[0], masks[1], masks[2], masks[3])
+    }
+
+    /// Appends every row's field for one CPUID answer, then one `unknown` field per set unnamed bit.
+    public func decode(leaf: UInt32, subleaf: UInt32, _ registers: Registers, into fields: inout [DecodedField]) {
+        for row in rows {
+            let raw = registers[row.register]
+            fields.append(DecodedField(
+                field: CPUIDField(leaf, subleaf, row.register, bits: row.high, row.low),
+                name: row.name,
+                value: (raw & row.mask) >> UInt32(row.low),
+                reading: row.reading))
+        }
+        appendUnknownBits(leaf: leaf, subleaf: subleaf, registers, into: &fields)
+    }
+
+    private func namedMask(_ register: Register) -> UInt32 {
+        switch register {
+        case .eax: named.0
+        case .ebx: named.1
+        case .ecx: named.2
+        case .edx: named.3
+        }
+    }
+
+    private func appendUnknownBits(leaf: UInt32, subleaf: UInt32, _ registers: Registers,
+                                   into fields: inout [DecodedField]) {
+        for register in Register.allCases {
+            var unnamed = registers[register] & ~namedMask(register)
+            while unnamed != 0 {
+                let bit = unnamed.trailingZeroBitCount
+                unnamed &= unnamed - 1
+                fields.append(DecodedField(field: CPUIDField(leaf, subleaf, register, bit: bit),
+                                           name: "unknown", value: 1, reading: .flag))
+            }
+        }
+    }
+}
+
+extension FieldTable {
+    /// The fields of one implemented leaf's answer; empty when the CPU does not implement it.
+    public func decode(leaf: UInt32, subleaf: UInt32 = 0, in snapshot: Snapshot) -> [DecodedField] {
+        guard ImplementedLeaves.contains(leaf, in: snapshot), let registers = snapshot.registers(leaf, subleaf) else {
+            return []
+        }
+        var fields: [DecodedField] = []
+        fields.reserveCapacity(rows.count)
+        decode(leaf: leaf, subleaf: subleaf, registers, into: &fields)
+        return fields
+    }
+}

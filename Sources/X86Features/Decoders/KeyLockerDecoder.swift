@@ -1,0 +1,21 @@
+import CPUID
+
+/// Leaf 0x19: Key Locker restrictions and instructions.
+public struct KeyLockerDecoder: LeafDecoder {
+    public let leaves: [UInt32] = [0x19]
+
+    public init() {}
+
+    public func decode(_ snapshot: Snapshot) -> [DecodedField] { Self.table.decode(leaf: 0x19, in: snapshot) }
+
+    static let table = FieldTable([
+        .flag(.eax, 0, "cpl0_only_restriction"),
+        .flag(.eax, 1, "no_encrypt_restriction"),
+        .flag(.eax, 2, "no_decrypt_restriction"),
+        .flag(.ebx, 0, "aeskle"),
+        .flag(.ebx, 2, "aes_wide_kl"),
+        .flag(.ebx, 4, "kl_msrs"),
+        .flag(.ecx, 0, "loadiwkey_nobackup"),
+        .flag(.ecx, 1, "iwkey_random"),
+    ])
+}

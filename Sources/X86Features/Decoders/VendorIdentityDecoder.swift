@@ -1,0 +1,56 @@
+import CPUID
+
+/// Leaves 0 and 0x80000000: the highest leaf of the range and the vendor string (EBX, EDX, ECX).
+public struct VendorIdentityDecoder: LeafDecoder {
+    public let leaves: [UInt32]
+
+    /// `leaf` is 0 (basic range) or 0x80000000 (extended range).
+    public init(leaf: UInt32) { leaves = [leaf] }
+
+    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
+        let leaf = leaves[0]
+        guard ImplementedLeaves.contains(leaf, in: snapshot), let r = snapshot.registers(leaf) else { return [] }
+        let vendor = VendorText.ascii([r.ebx, r.edx, r.ecx])
+        return [
+            DecodedField(field: CPUIDField(leaf, 0, .eax, bits: 31, 0),
+                         name: leaf == 0 ? "max_basic_leaf" : "max_extended_leaf", value: r.eax, reading: .hex),
+            DecodedField(field: CPUIDField(leaf, 0, .ebx, bits: 31, 0), name: "vendor_id", value: r.ebx,
+                         reading: .text(vendor.isEmpty ? "(none)" : vendor)),
+        ]
+    }
+}
+
+/// Leaf 0x40000000: the hypervisor's highest leaf and its signature (EBX, ECX, EDX).
+public struct HypervisorIdentityDecoder: LeafDecoder {
+    public let leaves: [UInt32] = [0x4000_0000]
+
+    public init() {}
+
+    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
+        let leaf: UInt32 = 0x4000_0000
+        guard ImplementedLeaves.contains(leaf, in: snapshot), let r = snapshot.registers(leaf) else { return [] }
+        let signature = VendorText.ascii([r.ebx, r.ecx, r.edx])
+        return [
+            DecodedField(field: CPUIDField(leaf, 0, .eax, bits: 31, 0), name: "max_hypervisor_leaf",
+                         value: r.eax, reading: .hex),
+            DecodedField(field: CPUIDField(leaf, 0, .ebx, bits: 31, 0), name: "hypervisor_id", value: r.ebx,
+                         reading: .text(signature.isEmpty ? "(none)" : signature)),
+        ]
+    }
+}
+
+/// Register words as the ASCII text CPUID packs into them (little-endian, NUL-terminated).
+enum VendorText {
+    static func ascii(_ words: [UInt32]) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(words.count * 4)
+        outer: for word in words {
+            for shift in stride(from: 0, to: 32, by: 8) {
+                let byte = UInt8(truncatingIfNeeded: word >> UInt32(shift))
+                if byte == 0 { break outer }
+                bytes.append(byte >= 0x20 && byte < 0x7f ? byte : UInt8(ascii: "?"))
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
