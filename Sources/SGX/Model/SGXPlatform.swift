@@ -28,4 +28,7 @@ public struct SGXPlatform: Hashable, Sendable {
         edeccssa = enumerated && snapshot.isSet(Self.edeccssaField)
         aexNotifyAttribute = enumerated && snapshot.isSet(Self.aexNotifyAttributeField)
     }
+
+    /// A current SGX2 part with AEX-Notify: SGX1, EDECCSSA and the AEXNOTIFY attribute.
+    public static let aexNotifyCapable = SGXPlatform(sgx1: true, edeccssa: true, aexNotifyAttribute: true)
 }
