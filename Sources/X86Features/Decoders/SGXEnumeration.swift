@@ -153,7 +153,7 @@ public struct SGXEnumeration: Hashable, Sendable {
             unit += 1
         }
         if unit == 0 { return "\(value) bytes" }
-        let rounded = (scaled * 10).rounded() / 10
+        let rounded = (scaled * 100).rounded() / 100
         let text = rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
         return "\(text) \(units[unit])"
     }
