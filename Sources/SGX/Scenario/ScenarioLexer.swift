@@ -3,7 +3,7 @@
 /// `#` starts a comment, except where it spells a fault or exception (`fault=#GP`, `aex #PF`):
 /// right after `=`, or after a space when a mnemonic such as `GP` or `PF(0)` follows.
 struct ScenarioToken: Hashable, Sendable {
-    enum Kind: Hashable, Sendable { case word, equals, open, close, separator, newline }
+    enum Kind: Hashable, Sendable { case word, equals, comma, open, close, separator, newline }
     var kind: Kind
     var text: String
     var line: Int
@@ -31,7 +31,8 @@ enum ScenarioLexer {
                 case "=": .equals
                 case "{": .open
                 case "}": .close
-                case ";", ",": .separator
+                case ";": .separator
+                case ",": .comma
                 default: nil
                 }
                 if let single {

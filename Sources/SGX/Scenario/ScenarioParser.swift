@@ -47,8 +47,8 @@ private struct Parser {
                 return steps
             case .open:
                 throw error(token, "unexpected `{`: a block must follow `repeat N`")
-            case .equals:
-                throw error(token, "unexpected `=`: expected a step such as eenter, aex, eresume, edeccssa, eexit, set, repeat, expect")
+            case .equals, .comma:
+                throw error(token, "unexpected `\(token.text)`: expected a step such as eenter, aex, eresume, edeccssa, eexit, set, repeat, expect")
             case .word:
                 if let step = try parseStatement(inBlock: untilClose) { steps.append(step) }
             }
@@ -152,6 +152,7 @@ private struct Parser {
     func pairs(_ words: [ScenarioToken], head: ScenarioToken) throws(ScenarioError)
         -> [(key: ScenarioToken, value: ScenarioToken)] {
         var result: [(key: ScenarioToken, value: ScenarioToken)] = []
+        let words = words.filter { $0.kind != .comma }
         var i = 0
         while i < words.count {
             let key = words[i]
@@ -304,6 +305,9 @@ private struct Parser {
     }
 
     func parseCause(_ words: [ScenarioToken], head: ScenarioToken) throws(ScenarioError) -> AEXCause {
+        if let stray = words.first(where: { $0.kind != .word && $0.kind != .equals }) {
+            throw error(stray, "unexpected `\(stray.text)` in `aex`")
+        }
         let meaningful = words.filter { $0.kind == .word }
         guard let first = meaningful.first else { return .interrupt }
         let interruptWords: Set<String> = ["interrupt", "irq", "intr", "int", "timer", "vmexit", "vm-exit"]
