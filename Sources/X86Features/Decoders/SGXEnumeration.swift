@@ -17,7 +17,8 @@ public struct SGXEnumeration: Hashable, Sendable {
         public var type: UInt32
         public var base: UInt64
         public var size: UInt64
-        /// ECX[3:0]: 1 = confidentiality, integrity and replay protection; 2 = confidentiality only.
+        /// ECX[3:0]: 1 = confidentiality, integrity and replay protection (older SDMs: confidentiality and
+        /// integrity); 2 = confidentiality only; 3 = confidentiality and integrity without replay protection.
         public var property: UInt32
 
         public var propertyMeaning: String {
@@ -25,6 +26,7 @@ public struct SGXEnumeration: Hashable, Sendable {
             case 0: "no property enumerated"
             case 1: "confidentiality, integrity and replay protection"
             case 2: "confidentiality protection only"
+            case 3: "confidentiality and integrity protection"
             default: "reserved property \(property)"
             }
         }
