@@ -77,9 +77,9 @@ struct SGXSimulateCommand: ParsableCommand {
             var line = String(record.line)
             if let iteration = record.iteration { line += " #\(iteration)" }
             let result = record.fault.map { "\($0) \(record.result)" } ?? record.result
-            return [step, line, record.text, result, "\(record.cssa)/\(record.nssa)", record.mode, record.state, String(record.rax)]
+            return [step, line, record.text, "\(record.cssa)/\(record.nssa)", record.mode, record.state, String(record.rax), result]
         }
-        lines.append(SGXTable.render(["step", "line", "operation", "fault or effect", "CSSA/NSSA", "mode", "state", "RAX"], rows))
+        lines.append(SGXTable.render(["step", "line", "operation", "CSSA/NSSA", "mode", "state", "RAX", "fault or effect"], rows))
         lines.append("")
         let holding = run.expectations.filter(\.holds).count
         lines.append("expectations  \(holding) of \(run.expectations.count) hold")
