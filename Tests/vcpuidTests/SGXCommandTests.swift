@@ -94,4 +94,14 @@ final class SGXCommandTests: XCTestCase {
             XCTAssertTrue(result.stdout.contains("SGX: present"), result.stdout)
         }
     }
+
+    func testReportOnKVMSupportedTable() throws {
+        guard FileManager.default.isReadableFile(atPath: "/dev/kvm") else { throw XCTSkip("/dev/kvm is not available") }
+        let result = try CLI.run(["sgx", "--kvm", "--json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual((object?["source"] as? String)?.hasPrefix("KVM_GET_SUPPORTED_CPUID"), true, result.stdout)
+        XCTAssertNotNil(object?["aexNotifyUsable"] as? Bool)
+        XCTAssertNotEqual(try CLI.run(["sgx", "--kvm", path("Tests/Fixtures/sgx/no-edeccssa.cpuid")]).status, 0)
+    }
 }
