@@ -16,6 +16,7 @@ struct VCPUID: ParsableCommand {
             DumpCommand.self,
             ConvertCommand.self,
             DecodeCommand.self,
+            SGXCommand.self,
         ],
         defaultSubcommand: ReportCommand.self
     )

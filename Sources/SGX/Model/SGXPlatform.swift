@@ -1,4 +1,5 @@
 import CPUID
+import X86Features
 
 /// What a CPUID view enumerates about SGX that the enclave-thread model needs:
 /// whether ENCLU works at all, whether EDECCSSA exists, and whether AEX-Notify may be requested.
@@ -23,9 +24,16 @@ public struct SGXPlatform: Hashable, Sendable {
 
     /// Reads the view; leaf 0x12 counts only when 7.0 EBX[2] (SGX) is set and leaf 0x12 is in range.
     public init(_ snapshot: Snapshot) {
-        let enumerated = snapshot.isSet(Self.sgxField) && snapshot.maxBasicLeaf >= 0x12
-        sgx1 = enumerated && snapshot.isSet(Self.sgx1Field)
-        edeccssa = enumerated && snapshot.isSet(Self.edeccssaField)
-        aexNotifyAttribute = enumerated && snapshot.isSet(Self.aexNotifyAttributeField)
+        self.init(SGXEnumeration(snapshot))
     }
+
+    /// The platform an SGX enumeration describes.
+    public init(_ enumeration: SGXEnumeration) {
+        sgx1 = enumeration.sgx1
+        edeccssa = enumeration.edeccssa
+        aexNotifyAttribute = enumeration.aexNotifyAttribute
+    }
+
+    /// A current SGX2 part with AEX-Notify: SGX1, EDECCSSA and the AEXNOTIFY attribute.
+    public static let aexNotifyCapable = SGXPlatform(sgx1: true, edeccssa: true, aexNotifyAttribute: true)
 }

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import SGX
+
+/// `vcpuid sgx simulate FILE`: runs a scenario on the enclave-thread model and checks its expectations.
+struct SGXSimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Run an SGX scenario (eenter, aex, eresume, edeccssa, eexit, set, repeat, expect) on the thread model.",
+        discussion: """
+            Exit status: 0 when every `expect` holds, 1 when one fails (the line is named), 2 when the scenario \
+            is malformed (file:line:column). The format is described in docs/sgx.md; examples are in Examples/sgx/.
+            """
+    )
+
+    @Argument(help: "The scenario file ('-' reads standard input).")
+    var file: String
+
+    @Flag(help: "Trace every operation, including each iteration of every repeat.")
+    var trace = false
+
+    @Flag(help: "Also fail (exit 1) when a fault is not acknowledged by an `expect fault=` right after it.")
+    var strict = false
+
+    @Flag(help: "Print the run as JSON.")
+    var json = false
+
+    struct Output: Encodable {
+        var passed: Bool
+        var run: ScenarioRun
+    }
+
+    func run() throws {
+        let text: String
+        do {
+            if file == "-" {
+                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            } else {
+                text = try String(contentsOfFile: file, encoding: .utf8)
+            }
+        } catch {
+            printError("\(file): error: cannot read the scenario: \(error.localizedDescription)")
+            throw ExitCode(2)
+        }
+        let scenario: SGXScenario
+        do {
+            scenario = try ScenarioParser.parse(text, name: file == "-" ? "<stdin>" : file)
+        } catch {
+            printError(error.description)
+            throw ExitCode(2)
+        }
+        let result = ScenarioRunner(traceEveryStep: trace).run(scenario)
+        let passed = strict ? result.passedStrictly : result.passed
+        if json {
+            print(try SGXTable.json(Output(passed: passed, run: result)))
+        } else {
+            print(render(result, passed: passed))
+        }
+        if !passed {
+            for failure in result.failedExpectations {
+                let at = failure.iteration.map { " (repeat iteration \($0))" } ?? ""
+                printError("\(result.scenario):\(failure.line): expectation failed\(at): expected \(failure.expected), found \(failure.actual)")
+            }
+            if strict {
+                for fault in result.unexpectedFaults {
+                    printError("\(result.scenario):\(fault.line): unexpected \(fault.fault) from \(fault.operation): \(fault.rule)")
+                }
+            }
+            throw ExitCode(1)
+        }
+    }
+
+    func render(_ run: ScenarioRun, passed: Bool) -> String {
+        var lines = ["scenario  \(run.scenario)", "config    \(run.configuration)", ""]
+        let rows = run.trace.map { record -> [String] in
+            let step = record.step.map(String.init) ?? ""
+            var line = String(record.line)
+            if let iteration = record.iteration { line += " #\(iteration)" }
+            let result = record.fault.map { "\($0) \(record.result)" } ?? record.result
+            return [step, line, record.text, "\(record.cssa)/\(record.nssa)", record.mode, record.state, String(record.rax), result]
+        }
+        lines.append(SGXTable.render(["step", "line", "operation", "CSSA/NSSA", "mode", "state", "RAX", "fault or effect"], rows))
+        lines.append("")
+        let holding = run.expectations.filter(\.holds).count
+        lines.append("expectations  \(holding) of \(run.expectations.count) hold")
+        for failure in run.failedExpectations {
+            let at = failure.iteration.map { ", repeat iteration \($0)" } ?? ""
+            lines.append("  line \(failure.line)\(at): expected \(failure.expected), found \(failure.actual)")
+        }
+        if run.unexpectedFaults.isEmpty {
+            lines.append("unexpected faults  none")
+        } else {
+            lines.append("unexpected faults  \(run.unexpectedFaults.count) (no `expect fault=` right after them)")
+            for fault in run.unexpectedFaults {
+                let at = fault.iteration.map { ", repeat iteration \($0)" } ?? ""
+                lines.append("  line \(fault.line)\(at), step \(fault.step): \(fault.operation) -> \(fault.fault) \(fault.rule)")
+            }
+        }
+        lines.append("operations  \(run.operations), highest CSSA \(run.maxCSSA), final CSSA \(run.finalCSSA) (\(run.finalMode), \(run.finalState))")
+        lines.append(passed ? "PASS" : "FAIL")
+        return lines.joined(separator: "\n")
+    }
+}
