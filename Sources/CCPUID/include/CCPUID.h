@@ -2,6 +2,7 @@
 #define CCPUID_H
 
 #include <stdint.h>
+#include "ccpuid_affinity.h"
 #include "ccpuid_kvm.h"
 
 /// Executes the CPUID instruction on the calling thread's current logical CPU.
