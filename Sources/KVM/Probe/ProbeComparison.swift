@@ -7,6 +7,12 @@ public struct RuntimeDifference: Hashable, Sendable, CustomStringConvertible {
     public var expected: UInt32
     public var observed: UInt32
 
+    public init(field: KVMRuntimeField, expected: UInt32, observed: UInt32) {
+        self.field = field
+        self.expected = expected
+        self.observed = observed
+    }
+
     public var description: String {
         "\(field.name): \(Hex.word(expected)) -> \(Hex.word(observed)) (follows \(field.follows))"
     }
@@ -20,6 +26,13 @@ public struct RegisterDifference: Hashable, Sendable, CustomStringConvertible {
     public var observed: UInt32
     /// The differing bits this difference is about (run-time fields excluded).
     public var bits: UInt32
+
+    public init(register: Register, expected: UInt32, observed: UInt32, bits: UInt32) {
+        self.register = register
+        self.expected = expected
+        self.observed = observed
+        self.bits = bits
+    }
 
     public var description: String {
         "\(register) table \(Hex.word(expected)) guest \(Hex.word(observed)) (bits \(Hex.word(bits)))"
