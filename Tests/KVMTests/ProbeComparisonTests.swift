@@ -136,3 +136,20 @@ final class ProbeComparisonTests: XCTestCase {
         XCTAssertTrue(changes.contains { $0.kind == .dropped(t.registers(0x8000_0001)!) })
     }
 }
+
+extension ProbeComparisonTests {
+    func testFindingDescriptionsNameTheVerdict() {
+        let t = table(vendor: "GenuineIntel")
+        var leaf7 = t.registers(7, 0)!
+        leaf7.ebx ^= 0x2
+        let comparison = ProbeComparison.compare(table: t, observations: [
+            (ProbeTarget(LeafKey(1, 0), .tableEntry), t.registers(1)!),
+            (ProbeTarget(LeafKey(7, 0), .tableEntry), leaf7),
+            (ProbeTarget(LeafKey(0xE, 0), .beyondMaxBasicLeaf), .zero),
+        ])
+        XCTAssertEqual(comparison.findings[0].description, "0x00000001.0x00 (table entry): as set")
+        XCTAssertTrue(comparison.findings[1].description.contains("MISMATCH: EBX"), comparison.findings[1].description)
+        XCTAssertTrue(comparison.findings[2].description.contains("answered by no entry: all zero, where upstream KVM gives out of range"),
+                      comparison.findings[2].description)
+    }
+}
