@@ -17,6 +17,7 @@ struct VCPUID: ParsableCommand {
             ConvertCommand.self,
             DecodeCommand.self,
             SGXCommand.self,
+            KVMCommand.self,
         ],
         defaultSubcommand: ReportCommand.self
     )
