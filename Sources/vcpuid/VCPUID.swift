@@ -12,6 +12,7 @@ struct VCPUID: ParsableCommand {
         subcommands: [
             ReportCommand.self,
             DumpCommand.self,
+            ConvertCommand.self,
         ],
         defaultSubcommand: ReportCommand.self
     )
