@@ -13,6 +13,7 @@ struct VCPUID: ParsableCommand {
             ReportCommand.self,
             DumpCommand.self,
             ConvertCommand.self,
+            KVMCommand.self,
         ],
         defaultSubcommand: ReportCommand.self
     )
