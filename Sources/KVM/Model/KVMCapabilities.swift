@@ -99,7 +99,14 @@ public struct KVMCapabilities: Sendable {
                 }
             }
             if offered { value |= mask }
-            list.append(KVMCapabilityTrace(word: word, bit: bit, macro: row?.macro, offered: offered, steps: steps))
+            var trace = KVMCapabilityTrace(word: word, bit: bit, macro: row?.macro, offered: offered, steps: steps,
+                                           kind: row?.kind)
+            trace.maskHas = inMask
+            if inMask {
+                if initializer.style != .kvmDefined, row?.kind != .emulated { trace.kernelHas = kernelHas }
+                if row?.kind != .emulated, row?.kind != .synthesized { trace.rawHas = rawHas }
+            }
+            list.append(trace)
         }
         values[word] = value
         traces[word] = list
@@ -140,6 +147,10 @@ public struct KVMCapabilities: Sendable {
         if trace.macro == nil { trace.macro = adjustment.macro }
         let mask = UInt32(1) << UInt32(adjustment.bit)
         let prefix = "\(adjustment.source): \(adjustment.action.rawValue)(\(adjustment.macro))"
+        let verb = adjustment.action == .clear ? "clears" : "sets"
+        if adjustment.action != .checkAndSet || host.has(adjustment.macro).value {
+            trace.adjustedBy = "\(adjustment.source) \(verb) it (\(basis)): \(adjustment.why)"
+        }
         switch adjustment.action {
         case .set:
             trace.offered = true
