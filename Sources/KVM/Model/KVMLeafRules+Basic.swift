@@ -25,7 +25,7 @@ extension KVMSupportedTableBuilder {
         var previous = key
         var index: UInt32 = 1
         while value(previous, .eax) & 0x1f != 0, index < 64 {
-            previous = hostEntry(function, index)
+            previous = hostEntry(function, index, missingMeans: "the subleaf that ends the list (cache type 0)")
             keep(previous, .eax, rule: .leaf(function, "subleaf read because the previous subleaf's cache type was not 0"))
             index += 1
         }

@@ -53,7 +53,7 @@ struct KVMSupportedTableBuilder {
     /// do_host_cpuid(): a new entry with the host's registers (zeros for hypervisor leaves and for
     /// extended leaves past the host's max), flagged index-significant for indexed leaves.
     @discardableResult
-    mutating func hostEntry(_ function: UInt32, _ index: UInt32) -> LeafKey {
+    mutating func hostEntry(_ function: UInt32, _ index: UInt32, missingMeans: String? = nil) -> LeafKey {
         let key = LeafKey(function, index)
         var registers = Registers.zero
         var significant = false
@@ -65,6 +65,8 @@ struct KVMSupportedTableBuilder {
         } else {
             if let found = host.raw.registers(function, index) {
                 registers = found
+            } else if let missingMeans {
+                reason = "do_host_cpuid: not in the dump, which is read as zeros: \(missingMeans)"
             } else {
                 notes.append("the host dump has no entry \(key); KVM would read the CPU, the model reads zeros")
                 reason = "do_host_cpuid: the host's CPUID (missing from the dump: zeros)"
