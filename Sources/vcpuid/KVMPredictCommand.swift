@@ -144,12 +144,29 @@ enum KVMModelText {
                 + "\(Hex.word(r.ebx))  \(Hex.word(r.ecx))  \(Hex.word(r.edx))  \(entry.significantIndex ? "index" : "-")")
             guard withRules else { continue }
             for register in Register.allCases {
-                for item in p.rules(entry.leaf, entry.subleaf, register) {
-                    lines.append("    \(register) \(Hex.word(item.mask))  \(ruleText(item.rule))")
+                for item in grouped(p.rules(entry.leaf, entry.subleaf, register)) {
+                    lines.append("    \(register) \(Hex.word(item.mask))  \(item.text)")
                 }
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The rules of one register, with the bits no KVM table names and KVM leaves out folded into one line.
+    static func grouped(_ rules: [KVMFieldRule]) -> [(mask: UInt32, text: String)] {
+        var result: [(mask: UInt32, text: String)] = []
+        var unnamed: UInt32 = 0
+        var word = ""
+        for item in rules {
+            if let trace = item.rule.capability, trace.macro == nil, trace.kind == nil, !trace.offered {
+                unnamed |= item.mask
+                word = trace.word.name
+            } else {
+                result.append((item.mask, ruleText(item.rule)))
+            }
+        }
+        if unnamed != 0 { result.append((unnamed, "not in KVM's \(word) mask: not offered")) }
+        return result
     }
 
     /// One line per rule; capability bits show their feature and outcome with the deciding step.
