@@ -107,12 +107,10 @@ extension KVMSupportedTableBuilder {
         override(key, with: .cpuid_8000_000A_EDX)
     }
 
+    /// Zeroed since the fix that stopped KVM_GET_SUPPORTED_CPUID from returning host topology (v6.1),
+    /// together with the "no topology" rule of leaves 0xB and 0x1F.
     mutating func extended1E(_ key: LeafKey) {
-        if atLeast(6, 5) {
-            zeroLeaf(key, because: "KVM does not return host topology information")
-        } else {
-            keep(key, .eax, rule: .leaf(0x8000_001E, "passed through from the host (before KVM stopped returning host topology)"))
-        }
+        zeroLeaf(key, because: "KVM does not return host topology information")
     }
 
     mutating func extended1F(_ key: LeafKey) {
