@@ -184,14 +184,8 @@ public struct KVMCapabilities: Sendable {
         case let .hostLacksBug(name):
             let answer = host.bug(name)
             return (!answer.value, answer.basis)
-        case let .rawHas(leaf, subleaf, register, bit, name):
-            let reg: Register = switch register {
-            case .eax: .eax
-            case .ebx: .ebx
-            case .ecx: .ecx
-            case .edx: .edx
-            }
-            let value = host.rawBit(leaf, subleaf, reg, bit)
+        case let .rawHas(field, name):
+            let value = host.raw.isSet(field)
             return (value, "the host CPU \(value ? "has" : "lacks") \(name)")
         case let .module(option):
             let value: Bool = switch option {

@@ -1,3 +1,5 @@
+import CPUID
+
 /// When a `kvm_cpu_cap_set()` / `kvm_cpu_cap_clear()` in the kernel applies. Evaluated against the
 /// host (kernel view and raw CPUID) and the module options, with the reason spelled out.
 public indirect enum KVMCondition: Hashable, Sendable, CustomStringConvertible {
@@ -11,12 +13,9 @@ public indirect enum KVMCondition: Hashable, Sendable, CustomStringConvertible {
     /// `!boot_cpu_has_bug(X86_BUG_x)`.
     case hostLacksBug(String)
     /// The raw host CPUID bit, read with the CPUID instruction (e.g. `cpuid_ecx(7) & F(LA57)`).
-    case rawHas(leaf: UInt32, subleaf: UInt32, register: RegisterName, bit: Int, name: String)
+    case rawHas(CPUIDField, name: String)
     case module(KVMModuleSwitch)
     case all([KVMCondition])
-
-    /// The register of a raw condition, spelled out so the enum stays free of other modules' types in its cases.
-    public enum RegisterName: String, Hashable, Sendable { case eax, ebx, ecx, edx }
 
     public var description: String {
         switch self {
@@ -25,7 +24,7 @@ public indirect enum KVMCondition: Hashable, Sendable, CustomStringConvertible {
         case let .hostKernelLacks(macro): "the host kernel lacks \(macro)"
         case let .hostBug(bug): "the host kernel sets bug \(bug)"
         case let .hostLacksBug(bug): "the host kernel does not set bug \(bug)"
-        case let .rawHas(_, _, _, _, name): "the host CPU has \(name)"
+        case let .rawHas(_, name): "the host CPU has \(name)"
         case let .module(option): option.description
         case let .all(parts): parts.map(\.description).joined(separator: " and ")
         }

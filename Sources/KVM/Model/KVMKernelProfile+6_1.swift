@@ -1,3 +1,4 @@
+import CPUID
 import X86Features
 
 extension KVMKernelProfile {
@@ -5,7 +6,8 @@ extension KVMKernelProfile {
     /// fix-ups with `kvm_cpu_cap_set()`. CPUID_12_EAX knows SGX1 and SGX2 only.
     public static let v6_1 = KVMKernelProfile(
         version: KernelVersion(6, 1),
-        source: "Linux v6.1 arch/x86/kvm/cpuid.c kvm_set_cpu_caps(), reverse_cpuid.h, vmx/vmx.c, svm/svm.c; asm/sgx.h",
+        source: "Linux v6.1 kvm_set_cpu_caps()/__do_cpuid_func() as read from v5.16- and v6.6-era cpuid.c and the "
+            + "v6.1 patches between them; reverse_cpuid.h, vmx/vmx.c, svm/svm.c; asm/sgx.h (see docs/kvm-model.md)",
         initializers: capabilityTable6_1(sgx12: [.scattered("SGX1", 0), .scattered("SGX2", 1)]),
         adjustments: commonAdjustments6_1,
         vendorAdjustments: [
@@ -110,7 +112,7 @@ extension KVMKernelProfile {
         .init(.set, "X2APIC", .cpuid_1_ECX, bit: 21, in: "kvm_set_cpu_caps",
               why: "KVM emulates x2APIC in software irrespective of host support"),
         .init(.set, "LA57", .cpuid_7_ECX, bit: 16,
-              when: .rawHas(leaf: 7, subleaf: 0, register: .ecx, bit: 16, name: "LA57 (raw CPUID.(EAX=07H,ECX=0):ECX[16])"),
+              when: .rawHas(CPUIDField(7, 0, .ecx, bit: 16), name: "LA57 (raw CPUID.(EAX=07H,ECX=0):ECX[16])"),
               in: "kvm_set_cpu_caps", why: "LA57 follows the hardware, not the host kernel's paging mode"),
         .init(.clear, "PKU", .cpuid_7_ECX, bit: 3, when: .module(.tdpDisabled), in: "kvm_set_cpu_caps",
               why: "PKU is not implemented for shadow paging"),

@@ -18,7 +18,6 @@ struct KVMSupportedTableBuilder {
         self.caps = caps
     }
 
-    var version: (major: Int, minor: Int) { (profile.version.major, profile.version.minor) }
     func atLeast(_ major: Int, _ minor: Int) -> Bool { profile.version >= .init(major, minor) }
 
     /// The host's own max extended leaf as the kernel reads it (`cpuid_eax(0x80000000)`).
