@@ -48,7 +48,7 @@ struct KVMDiffCommand: ParsableCommand {
         let info = KVMModuleInfo.detect()
         let options = moduleOptions(info: info, host: host)
         let prediction = try model.predict(host: host, module: options)
-        let coverage = Self.coverage(liveModule: info.name, modelled: options)
+        let coverage = KVMModuleOptions.coverage(ofLiveModule: info.name, modelled: options)
         let differences = prediction.differences(from: live)
         if json {
             let documents = differences.map { d in
@@ -89,38 +89,9 @@ struct KVMDiffCommand: ParsableCommand {
         print(lines.joined(separator: "\n"))
     }
 
-    /// The modelled module: --module if given, else the live one (kvm_intel's sgx parameter read from sysfs).
+    /// The modelled module: --module if given, else the one loaded here (its parameters read from sysfs).
     private func moduleOptions(info: KVMModuleInfo, host: Snapshot) -> KVMModuleOptions {
         if model.module != nil { return model.moduleOptions(for: host) }
-        var options = model.moduleOptions(for: host)
-        switch info.name {
-        case "kvm_intel":
-            options = KVMModuleOptions(module: .kvmIntel, sgx: info.parameters["sgx"].map { $0 == "Y" || $0 == "1" } ?? true,
-                                       enclsExiting: options.enclsExiting, nested: options.nested,
-                                       enablePMU: options.enablePMU)
-        case "kvm_amd":
-            options = KVMModuleOptions(module: .kvmAMD, nested: options.nested, enablePMU: options.enablePMU)
-        case "kvm_pvm":
-            options = KVMModuleOptions(module: .kvmPVM, enablePMU: options.enablePMU)
-        default:
-            break
-        }
-        return options
-    }
-
-    /// Says plainly how far the model covers the live module.
-    static func coverage(liveModule: String?, modelled: KVMModuleOptions) -> String {
-        switch liveModule {
-        case "kvm_intel", "kvm_amd":
-            return liveModule == modelled.module.rawValue
-                ? "\(liveModule ?? "") is modelled"
-                : "the live module is \(liveModule ?? ""), the model is \(modelled.module.rawValue): expect differences"
-        case "kvm_pvm":
-            return "the live module is kvm_pvm, which the model covers only from the public virt-pvm/linux pvm_set_cpu_caps(); this machine's build may differ, so differences are expected"
-        case nil:
-            return "no vendor module was found in /sys/module; the model is \(modelled.module.rawValue)"
-        case let other?:
-            return "the live module is \(other), which the model does not cover; the comparison uses \(modelled.module.rawValue)"
-        }
+        return KVMModuleOptions(detected: info) ?? model.moduleOptions(for: host)
     }
 }

@@ -67,3 +67,42 @@ final class ModelExplanationTests: XCTestCase {
         XCTAssertTrue(p.differences(from: p.snapshot).isEmpty)
     }
 }
+
+extension ModelExplanationTests {
+    private func fakeSysModule(_ module: String, parameters: [String: String]) throws -> String {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("sysmodule-\(UUID().uuidString)")
+        let dir = root.appendingPathComponent(module).appendingPathComponent("parameters")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for (name, value) in parameters {
+            try "\(value)\n".write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        addTeardownBlock { try? FileManager.default.removeItem(at: root) }
+        return root.path
+    }
+
+    func testDetectedModulesBecomeModelOptions() throws {
+        let intel = KVMModuleInfo.detect(sysModule: try fakeSysModule("kvm_intel", parameters: ["sgx": "N", "nested": "Y"]))
+        let options = try XCTUnwrap(KVMModuleOptions(detected: intel))
+        XCTAssertEqual(options.module, .kvmIntel)
+        XCTAssertFalse(options.sgxEnabled)
+        let pvm = KVMModuleInfo.detect(sysModule: try fakeSysModule("kvm_pvm", parameters: [:]))
+        XCTAssertEqual(KVMModuleOptions(detected: pvm)?.module, .kvmPVM)
+        XCTAssertFalse(KVMModuleOptions(detected: pvm)?.tdp ?? true, "PVM runs on shadow paging")
+        XCTAssertNil(KVMModuleOptions(detected: KVMModuleInfo(name: "kvm_other", parameters: [:])))
+        XCTAssertTrue(KVMModuleOptions.coverage(ofLiveModule: "kvm_pvm", modelled: .pvm).contains("virt-pvm"))
+    }
+
+    func testTheReportListsWhatTheLiveTableLeavesOut() throws {
+        let info = KVMModuleInfo.detect(sysModule: try fakeSysModule("kvm_intel", parameters: ["sgx": "Y"]))
+        let host = ModelHosts.intelSGX
+        var live = KVMSupportedModel.predict(host: host, kernel: .v6_2, module: .intel()).snapshot
+        live.set(0x7, 0, .ebx, to: live.value(0x7, 0, .ebx) & ~(1 << 5))
+        let report = KVMUnofferedReport(host: host, live: live, kernel: .v6_2, module: info)
+        XCTAssertEqual(report.modelled.module, .kvmIntel)
+        let avx2 = report.features.first { $0.field == CPUIDField(7, 0, .ebx, bit: 5) }
+        XCTAssertEqual(avx2?.name, "AVX2")
+        XCTAssertTrue(avx2?.reason.contains("the live module does not") ?? false, "\(String(describing: avx2))")
+        let modelOnly = KVMUnofferedReport(host: host, live: nil, kernel: .v6_2, module: info)
+        XCTAssertFalse(modelOnly.features.contains { $0.field == CPUIDField(7, 0, .ebx, bit: 5) })
+    }
+}
