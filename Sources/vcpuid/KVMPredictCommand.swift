@@ -123,8 +123,12 @@ struct KVMModelOptions: ParsableArguments {
         guard version >= KernelVersion(6, 1) else {
             throw ValidationError("the KVM model starts at Linux 6.1; \(version) is older")
         }
-        return KVMSupportedModel.predict(host: host, kernel: KernelProfile.for(version), module: module,
-                                         bootOptions: BootOptions(clearCPUID: clearCPUID))
+        var prediction = KVMSupportedModel.predict(host: host, kernel: KernelProfile.for(version), module: module,
+                                                   bootOptions: BootOptions(clearCPUID: clearCPUID))
+        if prediction.kernel.version != version {
+            prediction.notes.insert("Linux \(version) is modelled with the Linux \(prediction.kernel.version) tables, the newest profile not above it", at: 0)
+        }
+        return prediction
     }
 
     func title(_ prediction: SupportedPrediction) -> String {
