@@ -149,3 +149,18 @@ extension ModelLeafRuleTests {
         XCTAssertEqual(old.snapshot.value(0x8000_0021, 0, .ebx), 0)
     }
 }
+
+extension ModelLeafRuleTests {
+    func testHostTopologyIsPassedThroughOnlyBefore62() {
+        var host = ModelHosts.intelSGX
+        host.set(CPUIDEntry(leaf: 0xB, subleaf: 0, eax: 1, ebx: 2, ecx: 0x100, edx: 7))
+        host.set(CPUIDEntry(leaf: 0xB, subleaf: 1, eax: 4, ebx: 8, ecx: 0x201, edx: 7))
+        host.set(CPUIDEntry(leaf: 0xB, subleaf: 2, eax: 0, ebx: 0, ecx: 0x002, edx: 7))
+        let old = intel(KernelVersion(6, 1), host: host)
+        XCTAssertEqual(old.snapshot.subleaves(of: 0xB).map(\.subleaf), [0, 1, 2])
+        XCTAssertEqual(old.snapshot.value(0xB, 1, .ebx), 8)
+        let new = intel(KernelVersion(6, 2), host: host)
+        XCTAssertEqual(new.snapshot.subleaves(of: 0xB).map(\.subleaf), [0])
+        XCTAssertEqual(new.snapshot.registers(0xB, 0), Registers(eax: 0, ebx: 0, ecx: 0, edx: 7))
+    }
+}

@@ -79,10 +79,24 @@ extension KVMSupportedTableBuilder {
         note("leaf 0xA (PMU) is shown as the host's: KVM's values come from perf, which a dump does not hold")
     }
 
-    /// Leaves 0xB and 0x1F: "no topology" — subleaf 0 only, EAX = EBX = ECX = 0, EDX (x2APIC ID) kept.
+    /// Leaves 0xB and 0x1F. From 6.2 (commit 45e966fcca03, "Do not return host topology information"):
+    /// subleaf 0 only, EAX = EBX = ECX = 0, EDX (x2APIC ID) kept. In 6.1 as released: the host's subleaves
+    /// until the one whose level type (ECX[15:8]) is 0, that one included.
     mutating func topology(_ key: LeafKey) {
-        zero(key, [.eax, .ebx, .ecx], rule: .leaf(key.leaf, "EAX = EBX = ECX = 0: KVM reports no topology (a VMM adds subleaf 1)"))
-        keep(key, .edx, rule: .leaf(key.leaf, "EDX (x2APIC ID) passed through from the host"))
+        let function = key.leaf
+        guard atLeast(6, 2) else {
+            keep(key, .eax, rule: .leaf(function, "host topology passed through (before 6.2)"))
+            var previous = key
+            var index: UInt32 = 1
+            while value(previous, .ecx) & 0xff00 != 0, index < 64 {
+                previous = hostEntry(function, index, missingMeans: "the subleaf that ends the list (level type 0)")
+                keep(previous, .eax, rule: .leaf(function, "subleaf read because the previous subleaf's level type was not 0 (before 6.2)"))
+                index += 1
+            }
+            return
+        }
+        zero(key, [.eax, .ebx, .ecx], rule: .leaf(function, "EAX = EBX = ECX = 0: KVM reports no topology (a VMM adds subleaf 1)"))
+        keep(key, .edx, rule: .leaf(function, "EDX (x2APIC ID) passed through from the host"))
     }
 
     mutating func leaf14(_ key: LeafKey) {

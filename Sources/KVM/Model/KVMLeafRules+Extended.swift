@@ -107,10 +107,14 @@ extension KVMSupportedTableBuilder {
         override(key, with: .cpuid_8000_000A_EDX)
     }
 
-    /// Zeroed since the fix that stopped KVM_GET_SUPPORTED_CPUID from returning host topology (v6.1),
-    /// together with the "no topology" rule of leaves 0xB and 0x1F.
+    /// Zeroed from 6.2 by the fix that stopped KVM_GET_SUPPORTED_CPUID from returning host topology
+    /// (with leaves 0xB/0x1F); passed through in 6.1 as released.
     mutating func extended1E(_ key: LeafKey) {
-        zeroLeaf(key, because: "KVM does not return host topology information")
+        if atLeast(6, 2) {
+            zeroLeaf(key, because: "KVM does not return host topology information")
+        } else {
+            keep(key, .eax, rule: .leaf(0x8000_001E, "host topology passed through (before 6.2)"))
+        }
     }
 
     mutating func extended1F(_ key: LeafKey) {
