@@ -1,0 +1,112 @@
+import CPUID
+import KVM
+import XCTest
+
+final class KVMSystemTests: XCTestCase {
+    func testAPIVersionIsTwelve() throws {
+        let kvm = try KVMTestSupport.system()
+        XCTAssertEqual(try kvm.apiVersion(), 12)
+        XCTAssertEqual(KVMSystem.requiredAPIVersion, 12)
+    }
+
+    func testSupportedCPUIDGrowsFromOneEntryOnE2BIG() throws {
+        let kvm = try KVMTestSupport.system()
+        let query = try kvm.supportedCPUIDQuery(initialCapacity: 1)
+        XCTAssertGreaterThan(query.entries.count, 1, "KVM offers more than one CPUID entry")
+        XCTAssertEqual(query.attempts.first, 1)
+        XCTAssertGreaterThan(query.attempts.count, 1, "nent = 1 must have failed with E2BIG first")
+        for (previous, next) in zip(query.attempts, query.attempts.dropFirst()) {
+            XCTAssertEqual(next, previous * 2)
+        }
+        XCTAssertLessThanOrEqual(UInt32(query.entries.count), query.attempts.last ?? 0)
+        // The same table whatever the starting size.
+        XCTAssertEqual(query.snapshot, try kvm.supportedCPUID())
+    }
+
+    func testSupportedLeafZeroVendorIsTheHosts() throws {
+        let kvm = try KVMTestSupport.system()
+        let supported = try kvm.supportedCPUID()
+        let host = CPUIDInstruction.execute(0)
+        let hostVendor = Snapshot([CPUIDEntry(leaf: 0, eax: host.eax, ebx: host.ebx, ecx: host.ecx, edx: host.edx)]).vendor
+        XCTAssertFalse(hostVendor.isEmpty)
+        XCTAssertEqual(supported.vendor, hostVendor)
+    }
+
+    func testSignificantIndexFlagsComeFromKVM() throws {
+        let kvm = try KVMTestSupport.system()
+        let query = try kvm.supportedCPUIDQuery()
+        XCTAssertEqual(query.flags.count, query.entries.count)
+        for (entry, flags) in zip(query.entries, query.flags) {
+            XCTAssertEqual(entry.significantIndex, flags & 1 != 0, "\(entry.key)")
+        }
+        // Leaf 7 has subleaves in every KVM; it must be flagged.
+        let leaf7 = try XCTUnwrap(query.snapshot.entry(7, 0))
+        XCTAssertTrue(leaf7.significantIndex)
+    }
+
+    func testEmulatedCPUIDIsReadable() throws {
+        let kvm = try KVMTestSupport.system()
+        guard try kvm.checkExtension(.emulatedCPUID) != 0 else {
+            throw XCTSkip("this KVM lacks KVM_CAP_EXT_EMUL_CPUID")
+        }
+        let query = try kvm.emulatedCPUIDQuery(initialCapacity: 1)
+        XCTAssertEqual(query.attempts.first, 1)
+        XCTAssertEqual(query.flags.count, query.entries.count)
+    }
+
+    func testMissingDeviceErrorSaysToLoadTheModule() {
+        do {
+            _ = try KVMSystem(path: "/nonexistent/kvm")
+            XCTFail("opening a missing device must fail")
+        } catch {
+            guard case let .cannotOpen(path, code) = error else { return XCTFail("unexpected \(error)") }
+            XCTAssertEqual(path, "/nonexistent/kvm")
+            XCTAssertEqual(code, ENOENT)
+            XCTAssertTrue(error.description.contains("load the KVM module"), error.description)
+        }
+    }
+
+    func testIoctlErrorNamesTheIoctlAndErrno() {
+        let error = KVMError.ioctlFailed(ioctl: "KVM_SET_CPUID2", errno: EINVAL)
+        XCTAssertTrue(error.description.hasPrefix("KVM_SET_CPUID2 failed: EINVAL"), error.description)
+        XCTAssertEqual(error.ioctl, "KVM_SET_CPUID2")
+        XCTAssertEqual(error.errno, EINVAL)
+        let denied = KVMError.cannotOpen(path: "/dev/kvm", errno: EACCES)
+        XCTAssertTrue(denied.description.contains("kvm group"), denied.description)
+    }
+
+    func testClosingVirtualMachinesReleasesDescriptors() throws {
+        let kvm = try KVMTestSupport.system()
+        let before = try KVMTestSupport.openDescriptorCount()
+        for _ in 0..<1000 {
+            var vm = try kvm.createVirtualMachine()
+            _ = try vm.addMemory(slot: 0, guestPhysicalAddress: 0, size: 4096)
+            let vcpu = try vm.createVCPU()
+            vcpu.close()
+            vm.close()
+        }
+        XCTAssertEqual(try KVMTestSupport.openDescriptorCount(), before)
+    }
+
+    func testHaltingGuestExitsWithHLT() throws {
+        let kvm = try KVMTestSupport.system()
+        var vm = try kvm.createVirtualMachine()
+        let memory = try vm.addMemory(slot: 0, guestPhysicalAddress: 0, size: 0x1000)
+        // mov al, 0x2a; out 0x10, al; hlt
+        let code: [UInt8] = [0xB0, 0x2A, 0xE6, 0x10, 0xF4]
+        for (i, byte) in code.enumerated() { memory[0x100 + i] = byte }
+        let vcpu = try vm.createVCPU()
+        var sregs = try vcpu.specialRegisters()
+        sregs.makeRealMode()
+        try vcpu.setSpecialRegisters(sregs)
+        var regs = KVMRegisters()
+        regs.rip = 0x100
+        try vcpu.setRegisters(regs)
+        guard case let .io(io) = try vcpu.run() else { return XCTFail("expected an OUT") }
+        XCTAssertEqual(io.direction, .out)
+        XCTAssertEqual(io.port, 0x10)
+        XCTAssertEqual(io.value, 0x2A)
+        XCTAssertEqual(try vcpu.run(), .halt)
+        XCTAssertEqual(try vcpu.registers().rip, 0x105)
+    }
+}
