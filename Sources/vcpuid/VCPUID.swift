@@ -11,6 +11,7 @@ struct VCPUID: ParsableCommand {
             """,
         subcommands: [
             ReportCommand.self,
+            DumpCommand.self,
         ],
         defaultSubcommand: ReportCommand.self
     )

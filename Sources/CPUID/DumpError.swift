@@ -1,0 +1,65 @@
+/// Why a dump could not be read: what went wrong, in which file, and where.
+public struct DumpError: Error, Hashable, Sendable, CustomStringConvertible {
+    public enum Kind: Hashable, Sendable {
+        /// The file could not be opened or read.
+        case unreadable(String)
+        /// The file is larger than `DumpReader.sizeLimit`; refused before reading.
+        case tooLarge(bytes: Int, limit: Int)
+        /// Nothing but whitespace.
+        case empty
+        /// A control byte that no text dump contains.
+        case binary(byte: UInt8)
+        /// The text does not match the format; `expected` says what should have been there.
+        case syntax(expected: String)
+        /// The same (leaf, subleaf) twice for one CPU.
+        case duplicateEntry(LeafKey, cpu: Int, firstLine: Int)
+        /// The same CPU number twice.
+        case duplicateCPU(Int, firstLine: Int)
+        /// A libcpuid key this reader does not know.
+        case unknownKey(String)
+        /// A dump of another architecture (libcpuid's ARM register dumps).
+        case notX86(String)
+        /// No format could be recognized.
+        case unknownFormat
+        /// A CPU header with no entries under it.
+        case emptyCPU(Int)
+    }
+
+    public var file: String
+    /// 1-based line, when the problem has a position.
+    public var line: Int?
+    /// 1-based column (in bytes), when the problem has one.
+    public var column: Int?
+    public var kind: Kind
+
+    public init(file: String, line: Int? = nil, column: Int? = nil, kind: Kind) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.kind = kind
+    }
+
+    public var message: String {
+        switch kind {
+        case let .unreadable(detail): "cannot read: \(detail)"
+        case let .tooLarge(bytes, limit): "file is \(bytes) bytes, more than the \(limit / (1 << 20)) MiB a CPUID dump can sensibly be; refused"
+        case .empty: "the file is empty: expected a CPUID dump"
+        case let .binary(byte): "binary data (byte 0x\(Hex.digits(UInt32(byte), count: 2))): expected a text CPUID dump"
+        case let .syntax(expected): "expected \(expected)"
+        case let .duplicateEntry(key, cpu, firstLine): "duplicate entry for leaf \(key) on CPU \(cpu) (first given on line \(firstLine))"
+        case let .duplicateCPU(cpu, firstLine): "CPU \(cpu) appears twice (first header on line \(firstLine))"
+        case let .unknownKey(key): "unknown libcpuid key `\(key)`: expected one of \(LibcpuidReader.knownKeys.joined(separator: ", "))"
+        case let .notX86(detail): "not an x86 CPUID dump: \(detail)"
+        case .unknownFormat: "unrecognized dump format: expected cpuid -r, AIDA64, libcpuid, libvirt XML or vcpuid JSON (or name one with --input-format)"
+        case let .emptyCPU(cpu): "CPU \(cpu) has a header but no CPUID entries"
+        }
+    }
+
+    /// `file:line:column: message`, the form compilers use so that editors can jump to it.
+    public var description: String {
+        var place = file
+        if let line { place += ":\(line)" }
+        if let line = line, line > 0, let column { place += ":\(column)" }
+        return "\(place): \(message)"
+    }
+}

@@ -1,0 +1,101 @@
+/// Reads vcpuid's JSON dump (schema in docs/formats.md): `{"format": "vcpuid-dump", "version": 1,
+/// "cpus": [{"cpu": 0, "entries": [{"leaf": "0x00000007", "subleaf": "0x00", "eax": "0x...", ...}]}]}`.
+/// Numbers may be written as hex strings ("0x1f") or JSON integers.
+enum JSONDumpReader {
+    static let formatName = "vcpuid-dump"
+    static let version = 1
+    static let entryKeys: Set<String> = ["leaf", "subleaf", "eax", "ebx", "ecx", "edx", "indexed"]
+
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws(DumpError) -> [LogicalCPU] {
+        var parser = JSONParser(bytes, file: file)
+        let document = try parser.parseDocument()
+        func fail(_ expected: String, _ value: JSONValue) -> DumpError {
+            parser.error(expected, at: value.offset)
+        }
+        guard case let .object(members, _) = document else { throw fail("a JSON object at the top", document) }
+        var cpusValue: JSONValue?
+        for member in members {
+            switch member.key {
+            case "format":
+                guard case let .string(name, _) = member.value, name == formatName else {
+                    throw fail("\"format\": \"\(formatName)\"", member.value)
+                }
+            case "version":
+                guard case let .number(v, _, _) = member.value, v == Double(version) else {
+                    throw fail("\"version\": \(version) (the only version this reader knows)", member.value)
+                }
+            case "cpus": cpusValue = member.value
+            default: continue
+            }
+        }
+        guard let cpusValue else { throw fail("a \"cpus\" member", document) }
+        guard case let .array(cpuValues, _) = cpusValue else { throw fail("an array of CPUs for \"cpus\"", cpusValue) }
+        var collector = CPUCollector(file: file)
+        var lines = LineCounter(bytes)
+        for cpuValue in cpuValues {
+            guard case let .object(cpuMembers, _) = cpuValue else { throw fail("a CPU object", cpuValue) }
+            var number: Int?
+            var entriesValue: JSONValue?
+            for member in cpuMembers {
+                switch member.key {
+                case "cpu":
+                    let n = try integer(member.value, "the CPU number", fail)
+                    guard n <= UInt32(Int32.max) else { throw fail("a CPU number below 2^31", member.value) }
+                    number = Int(n)
+                case "entries": entriesValue = member.value
+                default: throw parser.error("only \"cpu\" and \"entries\" in a CPU object (found \"\(member.key)\")", at: member.keyOffset)
+                }
+            }
+            guard let number else { throw fail("a \"cpu\" number in each CPU object", cpuValue) }
+            guard let entriesValue, case let .array(entryValues, _) = entriesValue else {
+                throw fail("an \"entries\" array in each CPU object", entriesValue ?? cpuValue)
+            }
+            try collector.begin(cpu: number, line: lines.line(at: cpuValue.offset))
+            for entryValue in entryValues {
+                guard case let .object(fields, _) = entryValue else { throw fail("an entry object", entryValue) }
+                var values: [String: UInt32] = [:]
+                var indexed: Bool?
+                for field in fields {
+                    guard entryKeys.contains(field.key) else {
+                        throw parser.error("only leaf, subleaf, eax, ebx, ecx, edx, indexed in an entry (found \"\(field.key)\")", at: field.keyOffset)
+                    }
+                    if values[field.key] != nil || (field.key == "indexed" && indexed != nil) {
+                        throw parser.error("\"\(field.key)\" only once", at: field.keyOffset)
+                    }
+                    if field.key == "indexed" {
+                        guard case let .bool(flag, _) = field.value else { throw fail("true or false for \"indexed\"", field.value) }
+                        indexed = flag
+                    } else {
+                        values[field.key] = try integer(field.value, field.key, fail)
+                    }
+                }
+                for required in ["leaf", "eax", "ebx", "ecx", "edx"] where values[required] == nil {
+                    throw fail("\"\(required)\" in each entry", entryValue)
+                }
+                let leaf = values["leaf"] ?? 0
+                let entry = CPUIDEntry(key: LeafKey(leaf, values["subleaf"] ?? 0),
+                                       registers: Registers(eax: values["eax"] ?? 0, ebx: values["ebx"] ?? 0,
+                                                            ecx: values["ecx"] ?? 0, edx: values["edx"] ?? 0),
+                                       significantIndex: indexed ?? SubleafRules.hasSubleaves(leaf))
+                try collector.add(entry, line: lines.line(at: entryValue.offset))
+            }
+        }
+        return try collector.finish()
+    }
+
+    private static func integer(_ value: JSONValue, _ what: String,
+                                _ fail: (String, JSONValue) -> DumpError) throws(DumpError) -> UInt32 {
+        switch value {
+        case let .string(text, _):
+            guard text.hasPrefix("0x"), text.count > 2, text.count <= 10, let v = UInt32(text.dropFirst(2), radix: 16) else {
+                throw fail("a hex string such as \"0x0000001f\" for \(what)", value)
+            }
+            return v
+        case let .number(_, text, _):
+            guard let v = UInt32(text) else { throw fail("an integer from 0 to 4294967295 for \(what)", value) }
+            return v
+        default:
+            throw fail("a hex string or an integer for \(what), not \(value.kindName)", value)
+        }
+    }
+}

@@ -1,0 +1,161 @@
+/// One line of a text dump: byte offsets into the buffer (line terminator excluded) and its number.
+struct TextLine {
+    var start: Int
+    var end: Int
+    var number: Int
+}
+
+/// Splits a byte buffer into lines without copying; handles `\n` and `\r\n`.
+struct TextLines {
+    let bytes: UnsafeBufferPointer<UInt8>
+    private(set) var position = 0
+    private(set) var number = 0
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    mutating func next() -> TextLine? {
+        guard position < bytes.count else { return nil }
+        let start = position
+        var i = position
+        let count = bytes.count
+        while i < count, bytes[i] != 10 { i += 1 }
+        position = i + 1
+        number += 1
+        var end = i
+        if end > start, bytes[end - 1] == 13 { end -= 1 }
+        return TextLine(start: start, end: end, number: number)
+    }
+}
+
+/// A parsing position within one line, with the error vocabulary every text reader shares.
+struct LineCursor {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let line: TextLine
+    let file: String
+    var index: Int
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>, _ line: TextLine, file: String) {
+        self.bytes = bytes
+        self.line = line
+        self.file = file
+        self.index = line.start
+    }
+
+    var atEnd: Bool { index >= line.end }
+    var current: UInt8? { index < line.end ? bytes[index] : nil }
+    var column: Int { index - line.start + 1 }
+
+    func error(_ expected: String) -> DumpError {
+        DumpError(file: file, line: line.number, column: column, kind: .syntax(expected: expected))
+    }
+
+    func error(_ kind: DumpError.Kind) -> DumpError {
+        DumpError(file: file, line: line.number, column: column, kind: kind)
+    }
+
+    mutating func skipBlanks() {
+        while index < line.end, bytes[index] == 32 || bytes[index] == 9 { index += 1 }
+    }
+
+    var restIsBlank: Bool {
+        var i = index
+        while i < line.end {
+            if bytes[i] != 32 && bytes[i] != 9 { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// Whether the line continues with `literal` here (case-sensitive), without consuming it.
+    func looksAt(_ literal: StaticString) -> Bool {
+        literal.withUTF8Buffer { lit in
+            guard line.end - index >= lit.count else { return false }
+            for k in 0..<lit.count where bytes[index + k] != lit[k] { return false }
+            return true
+        }
+    }
+
+    mutating func skip(_ literal: StaticString) -> Bool {
+        guard looksAt(literal) else { return false }
+        index += literal.utf8CodeUnitCount
+        return true
+    }
+
+    mutating func expect(_ literal: StaticString) throws(DumpError) {
+        guard skip(literal) else { throw error("`\(literal)`") }
+    }
+
+    @inline(__always)
+    static func hexValue(_ byte: UInt8) -> UInt32? {
+        switch byte {
+        case 48...57: UInt32(byte &- 48)
+        case 65...70: UInt32(byte &- 55)
+        case 97...102: UInt32(byte &- 87)
+        default: nil
+        }
+    }
+
+    /// Exactly eight hex digits (a full 32-bit register as every dump writes it).
+    mutating func hexWord(_ what: String) throws(DumpError) -> UInt32 {
+        guard line.end - index >= 8 else { throw error("8 hex digits for \(what), but the line ends") }
+        var value: UInt32 = 0
+        for k in 0..<8 {
+            guard let digit = Self.hexValue(bytes[index + k]) else {
+                index += k
+                throw error("a hex digit in \(what)")
+            }
+            value = value << 4 | digit
+        }
+        index += 8
+        if let next = current, Self.hexValue(next) != nil { throw error("exactly 8 hex digits in \(what)") }
+        return value
+    }
+
+    /// One to eight hex digits.
+    mutating func hexNumber(_ what: String) throws(DumpError) -> UInt32 {
+        var value: UInt32 = 0
+        var digits = 0
+        while let byte = current, let digit = Self.hexValue(byte) {
+            guard digits < 8 else { throw error("at most 8 hex digits in \(what)") }
+            value = value << 4 | digit
+            digits += 1
+            index += 1
+        }
+        guard digits > 0 else { throw error("a hex number for \(what)") }
+        return value
+    }
+
+    /// A decimal number (at most 9 digits).
+    mutating func decimal(_ what: String) throws(DumpError) -> Int {
+        var value = 0
+        var digits = 0
+        while let byte = current, byte >= 48, byte <= 57 {
+            guard digits < 9 else { throw error("a smaller number for \(what)") }
+            value = value * 10 + Int(byte - 48)
+            digits += 1
+            index += 1
+        }
+        guard digits > 0 else { throw error("a decimal number for \(what)") }
+        return value
+    }
+
+    mutating func expectEnd() throws(DumpError) {
+        skipBlanks()
+        guard atEnd else { throw error("the end of the line") }
+    }
+
+    /// The line's text, for messages.
+    var text: String { String(decoding: UnsafeBufferPointer(rebasing: bytes[line.start..<line.end]), as: UTF8.self) }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether the line holds only blanks.
+    func isBlank(_ line: TextLine) -> Bool {
+        var i = line.start
+        while i < line.end {
+            if self[i] != 32 && self[i] != 9 { return false }
+            i += 1
+        }
+        return true
+    }
+}

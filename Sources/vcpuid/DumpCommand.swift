@@ -1,0 +1,39 @@
+import ArgumentParser
+import CPUID
+
+/// `vcpuid dump`: prints CPUID of this machine or of a dump file, in any writable format.
+struct DumpCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dump",
+        abstract: "Print every CPUID leaf of this machine (or of a dump file) as cpuid -r text, JSON, AIDA64 or libvirt XML.",
+        discussion: """
+            With no file, walks CPUID on the chosen CPU (default 0) with the enumeration rules (every leaf, \
+            every subleaf, every range including the hypervisor's). The default output is exactly the line \
+            format of Todd Allen's `cpuid -r`.
+            """
+    )
+
+    @OptionGroup var input: SnapshotOptions
+
+    @Option(help: "Output format: \(DumpFormat.writable.map(\.rawValue).joined(separator: "|")).")
+    var format: DumpFormat = .cpuidRaw
+
+    @Option(help: "Write to this file (atomically) instead of standard output.")
+    var output: String?
+
+    func validate() throws {
+        guard DumpFormat.writable.contains(format) else {
+            throw ValidationError("vcpuid reads \(format) but cannot write it; use one of \(DumpFormat.writable.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    func run() throws {
+        let dump = try input.loadDump()
+        let text = try DumpWriter.render(dump, as: format)
+        if let output {
+            try DumpWriter.writeAtomically(text, to: output)
+        } else {
+            print(text, terminator: "")
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import CPUID
+
+extension DumpFormat: ExpressibleByArgument {
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
+
+extension LiveSource: ExpressibleByArgument {
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
+
+/// Where a command's CPUID view comes from: a dump file, standard input, or the live CPU(s).
+/// Every command that looks at CPUID takes these options with `@OptionGroup var input: SnapshotOptions`.
+struct SnapshotOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("A CPUID dump to read instead of this machine ('-' reads standard input).",
+                                 discussion: "Formats: cpuid -r, AIDA64/InstLatx64, libcpuid raw, libvirt cpudata XML, vcpuid JSON; detected automatically.",
+                                 valueName: "file"))
+    var file: String?
+
+    @Option(help: "The logical CPU to look at (default: CPU 0, or the first CPU of a dump).")
+    var cpu: Int?
+
+    @Flag(name: .customLong("all-cpus"), help: "Every online CPU (or every CPU of the dump), not just one.")
+    var allCPUs = false
+
+    @Option(help: "How to read the live CPU: 'cpuid' runs the instruction pinned to the CPU; 'devcpu' reads /dev/cpu/N/cpuid.")
+    var source: LiveSource = .instruction
+
+    @Option(name: .customLong("input-format"), help: "The dump's format, when detection should not guess (\(DumpFormat.allValueStrings.joined(separator: "|"))).")
+    var inputFormat: DumpFormat?
+
+    func validate() throws {
+        if allCPUs, cpu != nil { throw ValidationError("--cpu and --all-cpus exclude each other") }
+        if let cpu, cpu < 0 { throw ValidationError("--cpu must be a CPU number (0 or more), not \(cpu)") }
+        if file == nil, inputFormat != nil { throw ValidationError("--input-format applies to a dump file; give one") }
+    }
+
+    /// A short name for the source, for report headers.
+    var sourceDescription: String {
+        if let file { return file == "-" ? "standard input" : file }
+        return source == .instruction ? "this machine (CPUID instruction)" : "this machine (/dev/cpu/N/cpuid)"
+    }
+
+    /// The CPUs asked for: one (the chosen or first) unless --all-cpus.
+    func loadDump() throws -> Dump {
+        if let file {
+            let dump = try DumpReader.read(path: file, format: inputFormat)
+            if allCPUs { return dump }
+            if let cpu {
+                guard let snapshot = dump.cpu(cpu) else {
+                    throw ValidationError("\(file) has no CPU \(cpu) (it has \(CPUList.format(dump.cpus.map(\.number))))")
+                }
+                return Dump(cpus: [LogicalCPU(number: cpu, snapshot: snapshot)], origin: dump.origin)
+            }
+            return Dump(cpus: Array(dump.cpus.prefix(1)), origin: dump.origin)
+        }
+        if allCPUs { return try LiveCPU.dump(cpus: nil, source: source) }
+        return try LiveCPU.dump(cpus: [cpu ?? 0], source: source)
+    }
+
+    /// The one snapshot single-CPU commands look at.
+    func loadSnapshot() throws -> Snapshot {
+        if let file {
+            let dump = try DumpReader.read(path: file, format: inputFormat)
+            if let cpu {
+                guard let snapshot = dump.cpu(cpu) else {
+                    throw ValidationError("\(file) has no CPU \(cpu) (it has \(CPUList.format(dump.cpus.map(\.number))))")
+                }
+                return snapshot
+            }
+            return dump.first
+        }
+        return try LiveCPU.snapshot(cpu: cpu ?? 0, source: source)
+    }
+}
