@@ -1,0 +1,46 @@
+import CPUID
+
+/// The identity facts the kernel's vendor code branches on, read once from a snapshot.
+struct CPUFacts: Sendable {
+    enum Vendor: Sendable { case intel, amd, hygon, centaur, zhaoxin, transmeta, other }
+
+    let snapshot: Snapshot
+    let vendor: Vendor
+    let vendorString: String
+    let family: UInt32
+    let model: UInt32
+    let stepping: UInt32
+    /// cpuid_level: leaf 0 EAX.
+    let maxBasic: UInt32
+    /// extended_cpuid_level: 0x80000000 EAX when it lies in 0x8000xxxx, else 0.
+    let maxExtended: UInt32
+
+    init(_ snapshot: Snapshot) {
+        self.snapshot = snapshot
+        vendorString = snapshot.vendor
+        switch vendorString {
+        case "GenuineIntel": vendor = .intel
+        case "AuthenticAMD": vendor = .amd
+        case "HygonGenuine": vendor = .hygon
+        case "CentaurHauls": vendor = .centaur
+        case "  Shanghai  ": vendor = .zhaoxin
+        case "GenuineTMx86", "TransmetaCPU": vendor = .transmeta
+        default: vendor = .other
+        }
+        let signature = snapshot.signature
+        family = signature.family
+        model = signature.model
+        stepping = signature.stepping
+        maxBasic = snapshot.maxBasicLeaf
+        maxExtended = snapshot.maxExtendedLeaf
+    }
+
+    var isAMDLike: Bool { vendor == .amd || vendor == .hygon }
+
+    /// The highest leaf of the range `leaf` belongs to, as scattered.c's guard reads it (`leaf & 0xffff0000`).
+    func rangeMax(for leaf: UInt32) -> UInt32 { snapshot.value(leaf & 0xffff_0000, 0, .eax) }
+
+    func bit(_ leaf: UInt32, _ subleaf: UInt32, _ register: Register, _ bit: Int) -> Bool {
+        snapshot.value(leaf, subleaf, register) & (1 << UInt32(bit)) != 0
+    }
+}
