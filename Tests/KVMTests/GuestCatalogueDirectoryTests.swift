@@ -40,7 +40,7 @@ final class GuestCatalogueDirectoryTests: XCTestCase {
         XCTAssertThrowsError(try composer.compose(GuestPolicy(edits: [.disable(["sgx1"]), .enable(["sgx-edeccssa"])],
                                                               allowUnsupported: true), on: base)) { error in
             let text = "\(error)"
-            XCTAssertTrue(text.contains("cannot enable SGX_EDECCSSA: it depends on SGX_EDECCSSA → SGX1"), text)
+            XCTAssertTrue(text.contains("cannot enable SGX_EDECCSSA: SGX1 is off; dependency chain SGX_EDECCSSA → SGX1"), text)
             XCTAssertTrue(text.contains("Linux: SGX_EDECCSSA depends on SGX1"), text)
         }
     }

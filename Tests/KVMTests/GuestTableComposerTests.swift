@@ -107,7 +107,7 @@ final class GuestTableComposerTests: XCTestCase {
         XCTAssertTrue(chain[1].because.contains("Linux: SGX_EDECCSSA depends on SGX1"), "\(chain[1].because)")
         XCTAssertTrue(chain[1].because.contains("rule sgx-functions-need-sgx1"), "\(chain[1].because)")
         let text = found[0].description
-        XCTAssertTrue(text.contains("cannot enable SGX_EDECCSSA: it depends on SGX_EDECCSSA → SGX1"), text)
+        XCTAssertTrue(text.contains("cannot enable SGX_EDECCSSA: SGX1 is off; dependency chain SGX_EDECCSSA → SGX1"), text)
         XCTAssertTrue(text.contains("SGX1 is off (--disable sgx1)"), text)
     }
 

@@ -36,7 +36,8 @@ public struct GuestPolicyError: Error, Hashable, Sendable, CustomStringConvertib
                     + "pass --allow-unsupported to give it to the guest anyway"
             case let .dependencyOff(feature, chain, edit):
                 let path = chain.map(\.label).joined(separator: " → ")
-                var text = "\(edit): cannot enable \(feature.macro): it depends on \(path.isEmpty ? "a feature" : path)"
+                let cause = chain.last.map { "\($0.label) is off" } ?? "a dependency is off"
+                var text = "\(edit): cannot enable \(feature.macro): \(cause); dependency chain \(path)"
                 for (previous, link) in zip(chain, chain.dropFirst()) {
                     text += "\n    \(previous.label) needs \(link.label) \(link.field)"
                     if !link.because.isEmpty { text += " [\(link.because.joined(separator: "; "))]" }

@@ -36,6 +36,8 @@ public struct GuestTableComposer: Sendable {
     struct Work {
         var table: Snapshot
         var clearedBy: [CPUIDField: String] = [:]
+        /// Fields an edit turned off by name (not as a consequence): a dependency chain ends at one.
+        var clearedDirectly: Set<CPUIDField> = []
         var enabled: [(feature: GuestFeature, field: CPUIDField, edit: String)] = []
         var steps: [GuestComposition.Step] = []
         var warnings: [String] = []
@@ -76,6 +78,7 @@ public struct GuestTableComposer: Sendable {
                 changes.append("\(feature) was already off")
             }
             work.clearedBy[field] = edit
+            work.clearedDirectly.insert(field)
             // Linux's rows and the structural rules, alternately, until neither clears anything more.
             var frontier = [feature.macro]
             var seen: Set<String> = [feature.macro]
@@ -139,6 +142,7 @@ public struct GuestTableComposer: Sendable {
                 if let entry { work.table.set(entry) }
             }
             work.clearedBy[field] = nil
+            work.clearedDirectly.remove(field)
             changes.append("set \(feature)")
             changes += makeReachable(field, base: base, &work)
         }
@@ -194,7 +198,9 @@ public struct GuestTableComposer: Sendable {
                 changes.append("\(entry.key) \(register): \(old == nil ? "(new entry)" : Hex.word(was)) → \(Hex.word(now))")
                 let cleared = was & ~now
                 for bit in 0..<32 where cleared & (1 << UInt32(bit)) != 0 {
-                    work.clearedBy[CPUIDField(entry.leaf, entry.subleaf, register, bit: bit)] = edit
+                    let field = CPUIDField(entry.leaf, entry.subleaf, register, bit: bit)
+                    work.clearedBy[field] = edit
+                    work.clearedDirectly.insert(field)
                 }
             }
         }
@@ -209,7 +215,7 @@ public struct GuestTableComposer: Sendable {
         for (feature, field, edit) in work.enabled where work.table.isSet(field) {
             let chain = missingChain(from: feature, field, base: base, work)
             guard chain.count > 1 else { continue }
-            chained.insert(field)
+            chained.formUnion(chain.map(\.field))
             let key = "\(feature.macro)|\(edit)"
             if reported.insert(key).inserted {
                 work.problems.append(.dependencyOff(feature: feature, chain: chain, edit: edit))
@@ -222,6 +228,13 @@ public struct GuestTableComposer: Sendable {
             } else if baseFindings.contains(violation) {
                 work.warnings.append("the base already breaks \(violation)")
             } else if case let .field(subject) = violation.subject, chained.contains(subject.field) {
+                continue
+            } else if case let .entry(key) = violation.subject,
+                      chained.contains(where: { $0.leaf == key.leaf && $0.subleaf == key.subleaf }) {
+                // The entry has content because of an enable the chain already refuses.
+                continue
+            } else if let requirement = violation.requirement, chained.contains(requirement.field) {
+                // The dependency chain already explains this requirement.
                 continue
             } else {
                 work.problems.append(.inconsistent(violation))
@@ -264,6 +277,8 @@ public struct GuestTableComposer: Sendable {
             let off = work.clearedBy[next.field]
                 ?? (base.snapshot.isSet(next.field) ? "cleared by an edit" : "the base \(base.name) does not offer it: \(base.reasonAbsent(next.field)); enable it too")
             chain.append(.init(label: next.label, field: next.field, because: next.because, offBecause: off))
+            // An edit that named this feature is the cause; what lies beyond it is not the user's question.
+            if work.clearedDirectly.contains(next.field) { break }
             current = next.field
         }
         return chain
