@@ -18,6 +18,7 @@ struct VCPUID: ParsableCommand {
             DecodeCommand.self,
             SGXCommand.self,
             KVMCommand.self,
+            GuestCommand.self,
         ],
         defaultSubcommand: ReportCommand.self
     )

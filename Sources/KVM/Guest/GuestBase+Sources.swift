@@ -1,0 +1,22 @@
+import CPUID
+
+extension GuestBase {
+    /// KVM_GET_SUPPORTED_CPUID of this machine: the default base, since it is what KVM can really give.
+    public static func live(path: String = "/dev/kvm", module: KVMModuleInfo = .detect()) throws(KVMError) -> GuestBase {
+        let snapshot = try KVMSystem.supportedCPUID(path: path)
+        let provider = module.name.map { ", \($0)" } ?? ""
+        return GuestBase(kind: .live, snapshot: snapshot, name: "KVM_GET_SUPPORTED_CPUID (live\(provider))")
+    }
+
+    /// The host's own CPUID on one logical CPU: what a passthrough would ask for, not what KVM grants.
+    public static func host(cpu: Int = 0, source: LiveSource = .instruction) throws(LiveSourceError) -> GuestBase {
+        GuestBase(kind: .host, snapshot: try LiveCPU.snapshot(cpu: cpu, source: source), name: "the host CPUID (CPU \(cpu))")
+    }
+
+    /// One CPU of a dump file (the first, unless `cpu` names another).
+    public static func file(path: String, format: DumpFormat? = nil, cpu: Int? = nil) throws(DumpError) -> GuestBase {
+        let dump = try DumpReader.read(path: path, format: format)
+        let snapshot = cpu.flatMap { dump.cpu($0) } ?? dump.first
+        return GuestBase(kind: .file, snapshot: snapshot, name: path)
+    }
+}

@@ -1,0 +1,115 @@
+import CPUID
+
+/// A feature as guest composition needs it: its names, its CPUID bit, and what it depends on.
+///
+/// Built from the feature catalogue (Linux macro, /proc and QEMU names, cpuid-deps rows); a VMM with its own
+/// names can build these too and hand them to `GuestTableComposer`.
+public struct GuestFeature: Hashable, Sendable, CustomStringConvertible {
+    /// The Linux macro without its prefix, e.g. `SGX_EDECCSSA`; the feature's identity.
+    public var macro: String
+    /// Other names a user may type: the /proc/cpuinfo flag, QEMU's name, ...
+    public var aliases: [String]
+    /// The QEMU `-cpu` property name, when QEMU has one.
+    public var qemuName: String?
+    /// Where the feature lives in CPUID; nil for Linux-synthetic features that no CPUID bit carries.
+    public var field: CPUIDField?
+    /// Macros this feature depends on (Linux's cpuid-deps rows): clearing one clears this feature.
+    public var dependsOn: [String]
+
+    public init(macro: String, aliases: [String] = [], qemuName: String? = nil, field: CPUIDField?,
+                dependsOn: [String] = []) {
+        self.macro = macro
+        self.aliases = aliases
+        self.qemuName = qemuName
+        self.field = field
+        self.dependsOn = dependsOn
+    }
+
+    /// `SGX_EDECCSSA CPUID.(EAX=12H,ECX=0):EAX[11]`
+    public var description: String { field.map { "\(macro) \($0)" } ?? macro }
+}
+
+/// Looks features up by any of their names, and answers dependency questions.
+public protocol GuestFeatureDirectory: Sendable {
+    /// The feature with this macro, /proc or QEMU name (case-insensitive; `-` and `_` alike).
+    func feature(named name: String) -> GuestFeature?
+    /// The feature whose CPUID bit this is.
+    func feature(at field: CPUIDField) -> GuestFeature?
+    /// Features whose dependency rows name `macro` directly.
+    func dependents(of macro: String) -> [GuestFeature]
+    /// Every feature, for suggestions and listings.
+    var features: [GuestFeature] { get }
+}
+
+/// A `GuestFeatureDirectory` over a list of features, with its name and dependency indexes built once.
+public struct GuestFeatureTable: GuestFeatureDirectory {
+    public let features: [GuestFeature]
+    private let byName: [String: Int]
+    private let byField: [CPUIDField: Int]
+    private let dependentsByMacro: [String: [Int]]
+
+    public init(_ features: [GuestFeature]) {
+        self.features = features
+        var byName: [String: Int] = [:]
+        var byField: [CPUIDField: Int] = [:]
+        var dependents: [String: [Int]] = [:]
+        for (index, feature) in features.enumerated() {
+            // The macro wins over an alias that happens to spell another feature's macro.
+            for name in feature.aliases + (feature.qemuName.map { [$0] } ?? []) where !name.isEmpty {
+                let key = Self.normalized(name)
+                if byName[key] == nil { byName[key] = index }
+            }
+            if let field = feature.field, byField[field] == nil { byField[field] = index }
+            for dependency in feature.dependsOn { dependents[dependency, default: []].append(index) }
+        }
+        for (index, feature) in features.enumerated() { byName[Self.normalized(feature.macro)] = index }
+        self.byName = byName
+        self.byField = byField
+        self.dependentsByMacro = dependents
+    }
+
+    /// Lower case with `-` for `_` and `.`: `SGX_EDECCSSA`, `sgx-edeccssa` and `sgx_edeccssa` meet.
+    public static func normalized(_ name: String) -> String {
+        String(name.lowercased().map { $0 == "_" || $0 == "." ? "-" : $0 })
+    }
+
+    public func feature(named name: String) -> GuestFeature? {
+        byName[Self.normalized(name)].map { features[$0] }
+    }
+
+    public func feature(at field: CPUIDField) -> GuestFeature? { byField[field].map { features[$0] } }
+
+    public func dependents(of macro: String) -> [GuestFeature] {
+        (dependentsByMacro[macro] ?? []).map { features[$0] }
+    }
+
+    /// Up to `limit` known names closest to a misspelt one, for "did you mean".
+    public func suggestions(for name: String, limit: Int = 3) -> [String] {
+        let wanted = Self.normalized(name)
+        let threshold = max(2, wanted.count / 3)
+        var scored: [(name: String, distance: Int)] = []
+        for feature in features {
+            let candidate = Self.normalized(feature.qemuName ?? feature.macro)
+            let distance = Self.distance(wanted, candidate)
+            if distance <= threshold { scored.append((candidate, distance)) }
+        }
+        scored.sort { $0.distance != $1.distance ? $0.distance < $1.distance : $0.name < $1.name }
+        return scored.prefix(limit).map(\.name)
+    }
+
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.utf8), b = Array(b.utf8)
+        guard !a.isEmpty else { return b.count }
+        guard !b.isEmpty else { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,114 @@
+import ArgumentParser
+import CPUID
+import Foundation
+import KVM
+import X86Features
+
+/// The options every `vcpuid guest` subcommand takes to build a guest table: a base and ordered edits.
+struct GuestPolicyOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The table to start from: 'live' (KVM_GET_SUPPORTED_CPUID here), 'host' (this CPU's own CPUID), or a dump file.",
+                               valueName: "live|host|file"))
+    var base: String = "live"
+
+    @Option(name: .customLong("input-format"), help: "The base dump's format when detection should not guess (\(DumpFormat.allValueStrings.joined(separator: "|"))).")
+    var inputFormat: DumpFormat?
+
+    @Option(parsing: .singleValue, help: ArgumentHelp("Turn features on (macro, /proc or QEMU names; comma-separated lists allowed).", valueName: "names"))
+    var enable: [String] = []
+
+    @Option(parsing: .singleValue, help: ArgumentHelp("Turn features off, and everything that depends on them.", valueName: "names"))
+    var disable: [String] = []
+
+    @Option(parsing: .singleValue, help: ArgumentHelp("Write a register or bit range as is, e.g. 0x12.0.eax=0x803 or 0x7.0.ebx[2]=1.", valueName: "leaf.subleaf.reg[=bits]=value"))
+    var set: [String] = []
+
+    @Option(parsing: .singleValue, help: ArgumentHelp("Apply a Firecracker custom CPU template's cpuid_modifiers.", valueName: "file"))
+    var template: [String] = []
+
+    @Flag(name: .customLong("allow-unsupported"), help: "Enabling a feature the base lacks is a warning instead of an error.")
+    var allowUnsupported = false
+
+    func validate() throws {
+        if inputFormat != nil, ["live", "host"].contains(base) {
+            throw ValidationError("--input-format applies to a dump file base; --base is \(base)")
+        }
+    }
+
+    /// Splits `a,b , c` into names.
+    static func names(_ list: String) -> [String] {
+        list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// The edits in the order they were typed. ArgumentParser groups each option's values; the command line
+    /// itself tells in which order the options came.
+    func policy(arguments: [String] = Array(CommandLine.arguments.dropFirst())) throws -> GuestPolicy {
+        enum Kind { case enable, disable, set, template }
+        var order: [Kind] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument == "--" { break }
+            for (spelling, kind) in [("--enable", Kind.enable), ("--disable", .disable), ("--set", .set), ("--template", .template)]
+            where argument == spelling || argument.hasPrefix(spelling + "=") {
+                order.append(kind)
+                if argument == spelling { index += 1 }
+            }
+            index += 1
+        }
+        var queues: (enable: ArraySlice<String>, disable: ArraySlice<String>, set: ArraySlice<String>, template: ArraySlice<String>)
+            = (enable[...], disable[...], set[...], template[...])
+        var edits: [GuestPolicy.Edit] = []
+        func edit(_ kind: Kind, _ value: String) throws {
+            switch kind {
+            case .enable: edits.append(.enable(Self.names(value)))
+            case .disable: edits.append(.disable(Self.names(value)))
+            case .set:
+                do { edits.append(.set(try RegisterAssignment(parsing: value))) } catch { throw ValidationError(error.description) }
+            case .template: edits.append(.template(try FirecrackerTemplate.read(path: value), path: value))
+            }
+        }
+        for kind in order {
+            switch kind {
+            case .enable: if let value = queues.enable.popFirst() { try edit(kind, value) }
+            case .disable: if let value = queues.disable.popFirst() { try edit(kind, value) }
+            case .set: if let value = queues.set.popFirst() { try edit(kind, value) }
+            case .template: if let value = queues.template.popFirst() { try edit(kind, value) }
+            }
+        }
+        // Values the scan did not place (an unusual spelling) keep their option's own order at the end.
+        for value in queues.disable { try edit(.disable, value) }
+        for value in queues.enable { try edit(.enable, value) }
+        for value in queues.set { try edit(.set, value) }
+        for value in queues.template { try edit(.template, value) }
+        return GuestPolicy(edits: edits, allowUnsupported: allowUnsupported)
+    }
+
+    /// The running kernel's version, from uname.
+    static func runningKernel() -> KernelVersion? {
+        var name = utsname()
+        guard uname(&name) == 0 else { return nil }
+        let release = withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        return KernelVersion(release)
+    }
+
+    /// The kernel whose feature names and dependency rows apply: the running one (newest carried if unknown).
+    var kernel: KernelProfile {
+        KernelProfile.for(Self.runningKernel() ?? KernelProfile.all.map(\.version).max() ?? KernelVersion(6, 18))
+    }
+
+    func loadBase() throws -> GuestBase {
+        switch base {
+        case "live": return try GuestBase.live()
+        case "host": return try GuestBase.host()
+        default: return try GuestBase.file(path: base, format: inputFormat)
+        }
+    }
+
+    /// Loads the base, reads the edits and composes: everything `show`, `verify` and `export` start with.
+    func compose() throws -> (GuestComposition, GuestFeatureTable) {
+        let directory = GuestFeatureTable(kernel: kernel)
+        let policy = try policy()
+        let base = try loadBase()
+        return (try GuestTableComposer(directory: directory).compose(policy, on: base), directory)
+    }
+}
