@@ -6,15 +6,33 @@
 /// Older dumps list an indexed leaf's subleaves on consecutive lines without `[SL nn]`; such a line
 /// repeating the previous line's indexed leaf is the next subleaf.
 enum AIDAReader {
+    /// The entry line as AIDA64 prints it; the tail (`[SL nn]`, comments) follows at `canonical.length`.
+    static let canonical = LineTemplate("CPUID HHHHHHHH: HHHHHHHH-HHHHHHHH-HHHHHHHH-HHHHHHHH")
+
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws(DumpError) -> [LogicalCPU] {
         var lines = TextLines(bytes)
         var collector = CPUCollector(file: file)
         var previous: LeafKey?
+        let canonical = Self.canonical
         while let line = lines.next() {
             var c = LineCursor(bytes, line, file: file)
-            c.skipBlanks()
-            if c.atEnd { continue }
-            if DumpTrailer.isTrailerLine(bytes, line) { break }
+            var fast: (UInt32, Registers)?
+            if canonical.matches(bytes, at: line.start, end: line.end),
+               let leaf = LineCursor.hex8(bytes, line.start + 6),
+               let eax = LineCursor.hex8(bytes, line.start + 16), let ebx = LineCursor.hex8(bytes, line.start + 25),
+               let ecx = LineCursor.hex8(bytes, line.start + 34), let edx = LineCursor.hex8(bytes, line.start + 43),
+               line.end == line.start + canonical.length || bytes[line.start + canonical.length] == 32 {
+                fast = (leaf, Registers(eax: eax, ebx: ebx, ecx: ecx, edx: edx))
+                c.index = line.start + canonical.length
+            } else {
+                c.skipBlanks()
+                if c.atEnd { continue }
+                if DumpTrailer.isTrailerLine(bytes, line) { break }
+            }
+            if let (leaf, registers) = fast {
+                try entry(leaf, registers, &c, &previous, &collector)
+                continue
+            }
             if c.skip("CPUID") {
                 if c.skip(" Registers (CPU #") {
                     let number = try c.decimal("the CPU number")
@@ -39,21 +57,7 @@ enum AIDAReader {
                 let ecx = try c.hexWord("ECX")
                 try c.expect("-")
                 let edx = try c.hexWord("EDX")
-                c.skipBlanks()
-                var subleaf: UInt32 = 0
-                if c.skip("[SL ") {
-                    subleaf = try c.hexNumber("the subleaf")
-                    try c.expect("]")
-                    c.skipBlanks()
-                } else if let previous, previous.leaf == leaf, SubleafRules.hasSubleaves(leaf) {
-                    subleaf = previous.subleaf + 1
-                }
-                previous = LeafKey(leaf, subleaf)
-                if !c.atEnd, c.current != UInt8(ascii: "[") { throw c.error("`[SL nn]`, a `[comment]` or the end of the line") }
-                try collector.add(CPUIDEntry(key: LeafKey(leaf, subleaf),
-                                             registers: Registers(eax: eax, ebx: ebx, ecx: ecx, edx: edx),
-                                             significantIndex: SubleafRules.hasSubleaves(leaf)),
-                                  line: line.number)
+                try entry(leaf, Registers(eax: eax, ebx: ebx, ecx: ecx, edx: edx), &c, &previous, &collector)
                 continue
             }
             if c.skip("CPU#") {
@@ -83,6 +87,32 @@ enum AIDAReader {
             throw c.error("a `CPUID xxxxxxxx: ...` line or a logical CPU header")
         }
         return try collector.finish()
+    }
+
+    /// The rest of an entry line after the registers: `[SL nn]` and bracketed comments.
+    @inline(__always)
+    private static func entry(_ leaf: UInt32, _ registers: Registers, _ c: inout LineCursor, _ previous: inout LeafKey?,
+                              _ collector: inout CPUCollector) throws(DumpError) {
+        c.skipBlanks()
+        var subleaf: UInt32 = 0
+        if c.skip("[SL ") {
+            subleaf = try c.hexNumber("the subleaf")
+            try c.expect("]")
+            c.skipBlanks()
+        } else if let last = previous, last.leaf == leaf, SubleafRules.hasSubleaves(leaf) {
+            subleaf = last.subleaf + 1
+        }
+        previous = LeafKey(leaf, subleaf)
+        if !c.atEnd {
+            guard c.current == UInt8(ascii: "[") else { throw c.error("`[SL nn]`, a `[comment]` or the end of the line") }
+            while let b = c.current {
+                if (b < 32 && b != 9) || b == 127 { throw c.error("text in the comment") }
+                c.index += 1
+            }
+        }
+        try collector.add(CPUIDEntry(key: LeafKey(leaf, subleaf), registers: registers,
+                                     significantIndex: SubleafRules.hasSubleaves(leaf)),
+                          line: c.line.number)
     }
 
     /// The logical CPU an affinity mask names: its lowest set bit. InstLatx64 numbers `CPU#nnn` per

@@ -2,10 +2,25 @@
 /// `   0x00000007 0x00: eax=0x00000002 ebx=0xf1bf27eb ecx=0x1b415fde edx=0xbfd14410`.
 /// Lines before any header belong to CPU 0; `CPU:` (from `cpuid -1`) is CPU 0 too.
 enum CPUIDRawReader {
+    /// The line as `cpuid -r` prints it; anything else takes the general path.
+    static let canonical = LineTemplate("   0xHHHHHHHH 0xHH: eax=0xHHHHHHHH ebx=0xHHHHHHHH ecx=0xHHHHHHHH edx=0xHHHHHHHH")
+
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws(DumpError) -> [LogicalCPU] {
         var lines = TextLines(bytes)
         var collector = CPUCollector(file: file)
+        let canonical = Self.canonical
         while let line = lines.next() {
+            if line.end - line.start == canonical.length, canonical.matches(bytes, at: line.start, end: line.end),
+               let leaf = LineCursor.hex8(bytes, line.start + 5),
+               let high = LineCursor.hexValue(bytes[line.start + 16]), let low = LineCursor.hexValue(bytes[line.start + 17]),
+               let eax = LineCursor.hex8(bytes, line.start + 26), let ebx = LineCursor.hex8(bytes, line.start + 41),
+               let ecx = LineCursor.hex8(bytes, line.start + 56), let edx = LineCursor.hex8(bytes, line.start + 71) {
+                try collector.add(CPUIDEntry(key: LeafKey(leaf, high << 4 | low),
+                                             registers: Registers(eax: eax, ebx: ebx, ecx: ecx, edx: edx),
+                                             significantIndex: SubleafRules.hasSubleaves(leaf)),
+                                  line: line.number)
+                continue
+            }
             var c = LineCursor(bytes, line, file: file)
             c.skipBlanks()
             if c.atEnd { continue }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// One line of a text dump: byte offsets into the buffer (line terminator excluded) and its number.
 struct TextLine {
     var start: Int
@@ -14,11 +20,14 @@ struct TextLines {
     init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     mutating func next() -> TextLine? {
-        guard position < bytes.count else { return nil }
+        guard position < bytes.count, let base = bytes.baseAddress else { return nil }
         let start = position
-        var i = position
-        let count = bytes.count
-        while i < count, bytes[i] != 10 { i += 1 }
+        let i: Int
+        if let found = memchr(base + start, 10, bytes.count - start) {
+            i = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        } else {
+            i = bytes.count
+        }
         position = i + 1
         number += 1
         var end = i
@@ -45,8 +54,18 @@ struct LineCursor {
     var current: UInt8? { index < line.end ? bytes[index] : nil }
     var column: Int { index - line.start + 1 }
 
+    /// A syntax error here; when the line holds a control byte, the error says binary data instead,
+    /// which is what the reader really met (lines are not pre-scanned, to keep parsing fast).
     func error(_ expected: String) -> DumpError {
-        DumpError(file: file, line: line.number, column: column, kind: .syntax(expected: expected))
+        var i = line.start
+        while i < line.end {
+            let b = bytes[i]
+            if (b < 32 && b != 9 && b != 13) || b == 127 {
+                return DumpError(file: file, line: line.number, column: i - line.start + 1, kind: .binary(byte: b))
+            }
+            i += 1
+        }
+        return DumpError(file: file, line: line.number, column: column, kind: .syntax(expected: expected))
     }
 
     func error(_ kind: DumpError.Kind) -> DumpError {
@@ -83,6 +102,31 @@ struct LineCursor {
 
     mutating func expect(_ literal: StaticString) throws(DumpError) {
         guard skip(literal) else { throw error("`\(literal)`") }
+    }
+
+    /// Hex digit values by byte; 0xff marks a byte that is not a hex digit.
+    static let hexTable: [UInt8] = (0..<256).map { b in
+        switch b {
+        case 48...57: UInt8(b - 48)
+        case 65...70: UInt8(b - 55)
+        case 97...102: UInt8(b - 87)
+        default: 0xff
+        }
+    }
+
+    /// Eight hex digits at `offset` when they are all hex digits (the fast path of every reader).
+    @inline(__always)
+    static func hex8(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int) -> UInt32? {
+        var value: UInt32 = 0
+        var bad: UInt8 = 0
+        hexTable.withUnsafeBufferPointer { table in
+            for k in 0..<8 {
+                let d = table[Int(bytes[offset &+ k])]
+                bad |= d & 0xf0
+                value = value &<< 4 | UInt32(d & 0xf)
+            }
+        }
+        return bad == 0 ? value : nil
     }
 
     @inline(__always)
