@@ -74,6 +74,17 @@ final class DumpErrorTests: XCTestCase {
         }
     }
 
+    func testControlBytesInsideOtherwiseValidLinesAreBinary() throws {
+        let aida = try XCTUnwrap(error("CPUID 00000000: 00000001-68747541-444D4163-69746E65 [Genuine\u{01}]\n"))
+        XCTAssertEqual(aida.kind, .binary(byte: 1))
+        XCTAssertEqual(aida.column, 61)
+        let raw = try XCTUnwrap(error(good.replacingOccurrences(of: "\n", with: "\u{0}\n")))
+        XCTAssertEqual(raw.kind, .binary(byte: 0))
+        XCTAssertEqual(raw.column, 80)
+        XCTAssertEqual(error("\u{0}\u{1}\u{2}garbage")?.kind, .binary(byte: 0))
+        XCTAssertEqual(error("{\"cpus\": [\u{7}]}")?.kind, .binary(byte: 7))
+    }
+
     func testEmptyAndBlankFiles() throws {
         XCTAssertEqual(error("")?.kind, .empty)
         XCTAssertEqual(error("  \n\n\t\n")?.kind, .empty)
