@@ -3,6 +3,9 @@
 /// followed by bracketed comments (`[GenuineIntel]`, `[x87]`). A CPU starts at any of the headers
 /// `------[ CPUID Registers / Logical CPU #N ]------`, `------[ Logical CPU #N ]------`,
 /// `CPU#000 AffMask: 0x...` or `CPUID Registers (CPU #N):` (each possibly marked `Virtual`).
+/// Full AIDA64 reports hold other sections (`------[ Versions ]------`, ...); their lines are not CPUID
+/// data and are passed over up to the next CPU header, while a CPUID or logical-CPU header without its
+/// `#N` is an error rather than a section to skip.
 /// Older dumps list an indexed leaf's subleaves on consecutive lines without `[SL nn]`; such a line
 /// repeating the previous line's indexed leaf is the next subleaf.
 enum AIDAReader {
@@ -13,26 +16,23 @@ enum AIDAReader {
         var lines = TextLines(bytes)
         var collector = CPUCollector(file: file)
         var previous: LeafKey?
+        var inOtherSection = false
         let canonical = Self.canonical
         while let line = lines.next() {
             var c = LineCursor(bytes, line, file: file)
-            var fast: (UInt32, Registers)?
-            if canonical.matches(bytes, at: line.start, end: line.end),
+            if !inOtherSection, canonical.matches(bytes, at: line.start, end: line.end),
                let leaf = LineCursor.hex8(bytes, line.start + 6),
                let eax = LineCursor.hex8(bytes, line.start + 16), let ebx = LineCursor.hex8(bytes, line.start + 25),
                let ecx = LineCursor.hex8(bytes, line.start + 34), let edx = LineCursor.hex8(bytes, line.start + 43),
                line.end == line.start + canonical.length || bytes[line.start + canonical.length] == 32 {
-                fast = (leaf, Registers(eax: eax, ebx: ebx, ecx: ecx, edx: edx))
                 c.index = line.start + canonical.length
-            } else {
-                c.skipBlanks()
-                if c.atEnd { continue }
-                if DumpTrailer.isTrailerLine(bytes, line) { break }
-            }
-            if let (leaf, registers) = fast {
-                try entry(leaf, registers, &c, &previous, &collector)
+                try entry(leaf, Registers(eax: eax, ebx: ebx, ecx: ecx, edx: edx), &c, &previous, &collector)
                 continue
             }
+            c.skipBlanks()
+            if c.atEnd { continue }
+            if DumpTrailer.isTrailerLine(bytes, line) { break }
+            if inOtherSection, !(c.looksAt("------[") || c.looksAt("CPU#") || c.looksAt("CPUID Registers (CPU #")) { continue }
             if c.skip("CPUID") {
                 if c.skip(" Registers (CPU #") {
                     let number = try c.decimal("the CPU number")
@@ -42,6 +42,7 @@ enum AIDAReader {
                     try c.expectEnd()
                     try collector.begin(cpu: number, line: line.number)
                     previous = nil
+                    inOtherSection = false
                     continue
                 }
                 guard let next = c.current, next == 32 || next == 9 else { throw c.error("a blank after `CPUID`") }
@@ -70,18 +71,30 @@ enum AIDAReader {
                 try c.expectEnd()
                 try collector.begin(cpu: number, line: line.number)
                 previous = nil
+                inOtherSection = false
                 continue
             }
             if c.skip("------[") {
-                while let byte = c.current, byte != UInt8(ascii: "#") { c.index += 1 }
-                guard c.skip("#") else { throw c.error("`#N`, the logical CPU's number, in the header") }
-                let number = try c.decimal("the CPU number")
-                c.skipBlanks()
-                _ = c.skip("Virtual")
-                c.skipBlanks()
-                try c.expect("]")
-                try collector.begin(cpu: number, line: line.number)
-                previous = nil
+                let titleStart = c.index
+                while let byte = c.current, byte != UInt8(ascii: "#"), byte != UInt8(ascii: "]") { c.index += 1 }
+                if c.skip("#") {
+                    let number = try c.decimal("the CPU number")
+                    c.skipBlanks()
+                    _ = c.skip("Virtual")
+                    c.skipBlanks()
+                    try c.expect("]")
+                    try collector.begin(cpu: number, line: line.number)
+                    previous = nil
+                    inOtherSection = false
+                    continue
+                }
+                let title = String(decoding: UnsafeBufferPointer(rebasing: bytes[titleStart..<c.index]), as: UTF8.self)
+                if title.contains("CPUID") || title.contains("Logical CPU") {
+                    throw c.error("`#N`, the logical CPU's number, in the header")
+                }
+                // Another section of a full AIDA64 report (`------[ Versions ]------`, `------[ CPU Info ]------`).
+                try collector.close()
+                inOtherSection = true
                 continue
             }
             throw c.error("a `CPUID xxxxxxxx: ...` line or a logical CPU header")
