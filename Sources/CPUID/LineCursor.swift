@@ -1,41 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
-/// One line of a text dump: byte offsets into the buffer (line terminator excluded) and its number.
-struct TextLine {
-    var start: Int
-    var end: Int
-    var number: Int
-}
-
-/// Splits a byte buffer into lines without copying; handles `\n` and `\r\n`.
-struct TextLines {
-    let bytes: UnsafeBufferPointer<UInt8>
-    private(set) var position = 0
-    private(set) var number = 0
-
-    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
-
-    mutating func next() -> TextLine? {
-        guard position < bytes.count, let base = bytes.baseAddress else { return nil }
-        let start = position
-        let i: Int
-        if let found = memchr(base + start, 10, bytes.count - start) {
-            i = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-        } else {
-            i = bytes.count
-        }
-        position = i + 1
-        number += 1
-        var end = i
-        if end > start, bytes[end - 1] == 13 { end -= 1 }
-        return TextLine(start: start, end: end, number: number)
-    }
-}
-
 /// A parsing position within one line, with the error vocabulary every text reader shares.
 struct LineCursor {
     let bytes: UnsafeBufferPointer<UInt8>
@@ -74,15 +36,6 @@ struct LineCursor {
 
     mutating func skipBlanks() {
         while index < line.end, bytes[index] == 32 || bytes[index] == 9 { index += 1 }
-    }
-
-    var restIsBlank: Bool {
-        var i = index
-        while i < line.end {
-            if bytes[i] != 32 && bytes[i] != 9 { return false }
-            i += 1
-        }
-        return true
     }
 
     /// Whether the line continues with `literal` here (case-sensitive), without consuming it.
@@ -186,20 +139,5 @@ struct LineCursor {
     mutating func expectEnd() throws(DumpError) {
         skipBlanks()
         guard atEnd else { throw error("the end of the line") }
-    }
-
-    /// The line's text, for messages.
-    var text: String { String(decoding: UnsafeBufferPointer(rebasing: bytes[line.start..<line.end]), as: UTF8.self) }
-}
-
-extension UnsafeBufferPointer<UInt8> {
-    /// Whether the line holds only blanks.
-    func isBlank(_ line: TextLine) -> Bool {
-        var i = line.start
-        while i < line.end {
-            if self[i] != 32 && self[i] != 9 { return false }
-            i += 1
-        }
-        return true
     }
 }
