@@ -16,16 +16,22 @@ struct LineCursor {
     var current: UInt8? { index < line.end ? bytes[index] : nil }
     var column: Int { index - line.start + 1 }
 
-    /// A syntax error here; when the line holds a control byte, the error says binary data instead,
-    /// which is what the reader really met (lines are not pre-scanned, to keep parsing fast).
+    /// A syntax error here; when the line holds a control byte or is not UTF-8, the error says binary
+    /// data instead, which is what the reader really met (lines are not pre-scanned, to keep parsing fast).
     func error(_ expected: String) -> DumpError {
         var i = line.start
+        var firstHigh: Int?
         while i < line.end {
             let b = bytes[i]
             if (b < 32 && b != 9 && b != 13) || b == 127 {
                 return DumpError(file: file, line: line.number, column: i - line.start + 1, kind: .binary(byte: b))
             }
+            if b >= 0x80, firstHigh == nil { firstHigh = i }
             i += 1
+        }
+        if let high = firstHigh,
+           String(validating: UnsafeBufferPointer(rebasing: bytes[line.start..<line.end]), as: UTF8.self) == nil {
+            return DumpError(file: file, line: line.number, column: high - line.start + 1, kind: .binary(byte: bytes[high]))
         }
         return DumpError(file: file, line: line.number, column: column, kind: .syntax(expected: expected))
     }
