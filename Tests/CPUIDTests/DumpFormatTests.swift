@@ -90,6 +90,12 @@ final class DumpFormatTests: XCTestCase {
         XCTAssertEqual(aida.first.vendor, "AuthenticAMD")
     }
 
+    func testOlderCpuidLinesWithoutSubleafColumn() throws {
+        let dump = try DumpReader.parse("CPU 0:\n   0x00000000: eax=0x00000001 ebx=0x68747541 ecx=0x444d4163 edx=0x69746e65\n", name: "old")
+        XCTAssertEqual(dump.first.keys, [LeafKey(0)])
+        XCTAssertEqual(dump.first.vendor, "AuthenticAMD")
+    }
+
     func testDetection() {
         XCTAssertEqual(DumpReader.detectFormat("CPU 0:\n   0x00000000 0x00: eax=0x1 ..."), .cpuidRaw)
         XCTAssertEqual(DumpReader.detectFormat("\n\nCPU:\n"), .cpuidRaw)
