@@ -78,6 +78,10 @@ public struct FeatureCatalogue: Sendable {
             .map(\.version).sorted()
         let key = (kind == .feature ? "" : "BUG_") + name
         if let exact = FeatureIntroductions.table[key] { return .release(exact) }
+        if let dated = FeatureIntroductions.dated[key] {
+            let consecutive = dated.after.major == dated.by.major && dated.after.minor + 1 == dated.by.minor
+            return consecutive ? .release(dated.by) : .between(after: dated.after, through: dated.by)
+        }
         guard let first = present.first else { return .atOrBefore(oldest) }
         if first == oldest { return .atOrBefore(oldest) }
         guard let previous = profiles.map(\.version).filter({ $0 < first }).max() else { return .atOrBefore(first) }
