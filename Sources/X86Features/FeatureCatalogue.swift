@@ -32,6 +32,10 @@ public struct FeatureCatalogue: Sendable {
                 }
             }
         }
+        for later in LaterFeature.all where !seen.contains("feature:\(later.name)") {
+            list.append(Feature(kind: .feature, name: later.name, qemuName: QEMUFeatureNames.byField[later.field],
+                                addedIn: .release(later.addedIn)))
+        }
         features = list
         var keys: [String: Int] = [:]
         // Macro names win over /proc names, which win over QEMU names: insert in reverse priority.
