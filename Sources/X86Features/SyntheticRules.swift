@@ -101,6 +101,10 @@ enum SyntheticRules {
         SyntheticRule(.set(["FSRS"]), "amd.c: FSRM implies fast short REP STOSB", kernels: from(6, 13)) { run in
             run.view.facts.vendor == .amd && run.has("FSRM")
         },
+        SyntheticRule(.clear(["LAHF_LM"]), "amd.c: K8 model < 0x14 outside a hypervisor has a broken LAHF/SAHF") { run in
+            let f = run.view.facts
+            return f.vendor == .amd && f.family == 0xF && f.model < 0x14 && !run.has("HYPERVISOR")
+        },
         SyntheticRule(.clear(["MCE"]), "amd.c: family < 6") { run in run.view.facts.vendor == .amd && run.view.facts.family < 6 },
         SyntheticRule(.set(["ZEN"]), "amd.c: family >= 0x17 (hygon.c: family 0x18)") { run in
             (run.view.facts.vendor == .amd && run.view.facts.family >= 0x17)
