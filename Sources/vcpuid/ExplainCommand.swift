@@ -29,6 +29,10 @@ struct ExplainCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    func validate() throws {
+        if input.allCPUs { throw ValidationError("this command looks at one CPU; choose it with --cpu N") }
+    }
+
     func run() throws {
         let catalogue = FeatureCatalogue.shared
         guard let feature = catalogue.lookup(self.feature) else {

@@ -39,6 +39,10 @@ struct FlagsCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    func validate() throws {
+        if input.allCPUs { throw ValidationError("this command looks at one CPU; choose it with --cpu N") }
+    }
+
     func run() throws {
         let snapshot = try input.loadSnapshot()
         let profile = try KernelChoice.profile(kernel, live: input.file == nil)
