@@ -149,6 +149,11 @@ enum SyntheticRules {
             let f = run.view.facts
             return f.vendor == .amd && f.family == 0x17 && f.model == 0x47 && f.stepping == 0
         },
+        SyntheticRule(.set(["LS_CFG_SSBD", "SSBD"]), "amd.c/hygon.c bsp_init: family 0x15-0x17 (Hygon: all) without AMD_SSBD or VIRT_SSBD, SSBD through LS_CFG (bare metal, where the MSR reads)") { run in
+            let f = run.view.facts
+            guard !run.has("AMD_SSBD"), !run.has("VIRT_SSBD"), !run.has("HYPERVISOR") else { return false }
+            return (f.vendor == .amd && (0x15...0x17).contains(f.family)) || f.vendor == .hygon
+        },
         SyntheticRule(.set(["LFENCE_RDTSC"]), "amd.c: LFENCE made serializing when SSE2 is present") { run in
             amdLike(run) && run.has("XMM2")
         },

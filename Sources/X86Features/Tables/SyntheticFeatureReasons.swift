@@ -57,7 +57,7 @@ enum SyntheticFeatureReasons {
         "USE_IBPB":             R(.runtime, "Spectre v2 user mitigation choice (removed kernels)"),
         "USE_IBRS_FW":          R(.runtime, "Spectre v2 firmware-call mitigation choice"),
         "SPEC_STORE_BYPASS_DISABLE": R(.runtime, "Speculative Store Bypass mitigation choice"),
-        "LS_CFG_SSBD":          R(.model, "AMD family 0x15-0x17 SSBD through the LS_CFG MSR (amd.c)"),
+        "LS_CFG_SSBD":          R(.msr, "AMD family 0x15-0x17 and Hygon without AMD_SSBD/VIRT_SSBD, when the LS_CFG MSR reads (amd.c); derived for bare metal"),
         "IBRS":                 R(.cpuid, "CPUID.07H:EDX[26] or AMD CPUID.80000008H:EBX[14] (init_speculation_control)"),
         "IBPB":                 R(.cpuid, "CPUID.07H:EDX[26] or AMD CPUID.80000008H:EBX[12] (init_speculation_control)"),
         "STIBP":                R(.cpuid, "CPUID.07H:EDX[27] or AMD CPUID.80000008H:EBX[15] (init_speculation_control)"),
