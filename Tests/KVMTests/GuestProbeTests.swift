@@ -64,7 +64,9 @@ final class GuestProbeTests: XCTestCase {
     func testGuestThatNeverHaltsIsStoppedByTheTimeout() throws {
         let kvm = try KVMTestSupport.system()
         let table = try kvm.supportedCPUID()
+        _ = try GuestProbe(table: table).run(using: kvm)   // warm up process-wide state (dispatch threads)
         let descriptors = try KVMTestSupport.openDescriptorCount()
+        let mappings = try KVMTestSupport.mappingCount()
         let spin = try CPUIDProbeProgram.spinForever()
         let started = ContinuousClock.now
         do {
@@ -79,6 +81,7 @@ final class GuestProbeTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(elapsed, .milliseconds(200))
         XCTAssertLessThan(elapsed, .seconds(5))
         XCTAssertEqual(try KVMTestSupport.openDescriptorCount(), descriptors)
+        XCTAssertEqual(try KVMTestSupport.mappingCount(), mappings)
     }
 
     func testThousandProbeRunsLeakNoDescriptorOrMapping() throws {
@@ -94,6 +97,18 @@ final class GuestProbeTests: XCTestCase {
         }
         XCTAssertEqual(try KVMTestSupport.openDescriptorCount(), descriptors)
         XCTAssertEqual(try KVMTestSupport.mappingCount(), mappings)
+    }
+
+    func testEmptyOrOversizedGuestCodeIsRefused() throws {
+        let kvm = try KVMTestSupport.system()
+        for code in [[UInt8](), [UInt8](repeating: 0xF4, count: 0x1_0000)] {
+            do {
+                _ = try GuestProbe.execute(code: code, table: Snapshot(), timeout: .seconds(1), using: kvm) { _ in true }
+                XCTFail("\(code.count) bytes of code must be refused")
+            } catch {
+                guard case .assembler(.segmentOverflow) = error else { return XCTFail("\(error)") }
+            }
+        }
     }
 
     func testRefusedTableNamesTheEntry() throws {
