@@ -1,4 +1,6 @@
 import CPUID
+import Dispatch
+import Synchronization
 import KVM
 import XCTest
 
@@ -129,5 +131,42 @@ final class GuestProbeTests: XCTestCase {
             XCTAssertTrue(refusal.description.contains("KVM_SET_CPUID2 failed: EINVAL"), refusal.description)
             XCTAssertTrue(refusal.description.contains("0x80000008.0x00"), refusal.description)
         }
+    }
+}
+
+extension GuestProbeTests {
+    /// The timeout signals only the thread whose guest spins; a probe on another thread is not disturbed.
+    func testTimeoutOnOneThreadLeavesAnotherThreadsProbeAlone() throws {
+        let kvm = try KVMTestSupport.system()
+        let table = try kvm.supportedCPUID()
+        let spin = try CPUIDProbeProgram.spinForever()
+        let outcomes = Mutex<[Int: String]>([:])
+        let spinnerDone = Atomic<Bool>(false)
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            let outcome: String
+            do {
+                let system = try KVMSystem()
+                if index == 0 {
+                    defer { spinnerDone.store(true, ordering: .sequentiallyConsistent) }
+                    _ = try GuestProbe.execute(code: spin, table: table, timeout: .milliseconds(300), using: system) { _ in true }
+                    outcome = "spinning guest halted"
+                } else {
+                    // Probe continuously until the other thread's timeout has fired and been handled.
+                    var runs = 0
+                    var mismatched = 0
+                    while !spinnerDone.load(ordering: .sequentiallyConsistent) || runs < 5 {
+                        if try GuestProbe(table: table).run(using: system).comparison.hasMismatch { mismatched += 1 }
+                        runs += 1
+                    }
+                    outcome = runs >= 5 && mismatched == 0 ? "clean runs" : "\(mismatched) of \(runs) runs mismatched"
+                }
+            } catch {
+                outcome = "\(error)"
+            }
+            outcomes.withLock { $0[index] = outcome }
+        }
+        let results = outcomes.withLock { $0 }
+        XCTAssertEqual(results[0], GuestProbeError.timedOut(after: .milliseconds(300), reportsReceived: 0).description)
+        XCTAssertEqual(results[1], "clean runs")
     }
 }
