@@ -65,8 +65,11 @@ extension EnclaveThreadState {
     /// Enters at OENTRY in frame CSSA: shared by EENTER and a notifying ERESUME.
     private mutating func enterAtEntryPoint(callSite: UInt64) {
         let cssa = Int(tcs.cssa)
-        frames[cssa].gprsgx.ursp = processor.rsp
-        frames[cssa].gprsgx.urbp = processor.rbp
+        // Writing only what differs keeps the frames' storage shared with the previous state (no copy).
+        if frames[cssa].gprsgx.ursp != processor.rsp || frames[cssa].gprsgx.urbp != processor.rbp {
+            frames[cssa].gprsgx.ursp = processor.rsp
+            frames[cssa].gprsgx.urbp = processor.rbp
+        }
         tcs.aep = processor.rcx
         tcs.state = .active
         processor.isInEnclaveMode = true
@@ -167,7 +170,7 @@ extension EnclaveThreadState {
         saved.rip = processor.rip
         saved.exitInfo = cause.exitInfo
         if !InferredRule.Enabled.aexKeepsAEXNotifyByte { saved.aexNotify = 0 }
-        frames[index].gprsgx = saved
+        if frames[index].gprsgx != saved { frames[index].gprsgx = saved }
         tcs.cssa += 1
         if InferredRule.Enabled.aexMarksThreadInactive { tcs.state = .inactive }
         processor.isInEnclaveMode = false
@@ -183,7 +186,7 @@ extension EnclaveThreadState {
 
     private mutating func writeAEXNotify(frame: UInt32, value: UInt8) -> SGXEffect {
         guard frame < frames.count, processor.isInEnclaveMode else { return .writeDropped(frame: frame) }
-        frames[Int(frame)].gprsgx.aexNotify = value
+        if frames[Int(frame)].gprsgx.aexNotify != value { frames[Int(frame)].gprsgx.aexNotify = value }
         return .wroteAEXNotify(frame: frame, value: value)
     }
 
