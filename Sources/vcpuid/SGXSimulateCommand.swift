@@ -39,14 +39,14 @@ struct SGXSimulateCommand: ParsableCommand {
                 text = try String(contentsOfFile: file, encoding: .utf8)
             }
         } catch {
-            printError("\(file): error: cannot read the scenario: \(error.localizedDescription)")
+            SGXTable.printError("\(file): error: cannot read the scenario: \(error.localizedDescription)")
             throw ExitCode(2)
         }
         let scenario: SGXScenario
         do {
             scenario = try ScenarioParser.parse(text, name: file == "-" ? "<stdin>" : file)
         } catch {
-            printError(error.description)
+            SGXTable.printError(error.description)
             throw ExitCode(2)
         }
         let result = ScenarioRunner(traceEveryStep: trace).run(scenario)
@@ -59,11 +59,11 @@ struct SGXSimulateCommand: ParsableCommand {
         if !passed {
             for failure in result.failedExpectations {
                 let at = failure.iteration.map { " (repeat iteration \($0))" } ?? ""
-                printError("\(result.scenario):\(failure.line): expectation failed\(at): expected \(failure.expected), found \(failure.actual)")
+                SGXTable.printError("\(result.scenario):\(failure.line): expectation failed\(at): expected \(failure.expected), found \(failure.actual)")
             }
             if strict {
                 for fault in result.unexpectedFaults {
-                    printError("\(result.scenario):\(fault.line): unexpected \(fault.fault) from \(fault.operation): \(fault.rule)")
+                    SGXTable.printError("\(result.scenario):\(fault.line): unexpected \(fault.fault) from \(fault.operation): \(fault.rule)")
                 }
             }
             throw ExitCode(1)
