@@ -34,7 +34,8 @@ extension EnclaveThreadState {
 
     // MARK: - ENCLU leaves
 
-    /// The ENCLU leaves the model executes, with their leaf numbers (loaded into EAX).
+    /// The ENCLU leaves the model executes, with their leaf numbers. Software loads the number into EAX
+    /// before ENCLU; the model does not track that load, so RAX changes only where an operation writes it.
     enum Leaf: UInt64 {
         case eenter = 2, eresume = 3, eexit = 4, edeccssa = 9
     }
@@ -134,9 +135,9 @@ extension EnclaveThreadState {
 
     private mutating func exit() throws(SGXFault) -> SGXEffect {
         try checkENCLU(.eexit)
-        // Enclave software loads RAX = 4 and RBX = the address after the runtime's EENTER.
+        // Enclave software loads RBX = the address after the runtime's EENTER. RAX is not written by EEXIT
+        // (the leaf number software puts in EAX is not modelled; see docs/sgx.md).
         let target = ThreadLayout.returnAddress
-        processor.rax = Leaf.eexit.rawValue
         processor.rbx = target
         processor.rcx = tcs.aep
         processor.rip = target
@@ -150,7 +151,7 @@ extension EnclaveThreadState {
         try checkENCLU(.edeccssa)
         guard tcs.cssa > 0 else { throw SGXFault(.edeccssaAtFrameZero) }
         guard isFramePageValid(tcs.cssa - 1) else { throw SGXFault(.edeccssaFramePageInvalid) }
-        processor.rax = Leaf.edeccssa.rawValue
+        // No register changes (the SDM's EDECCSSA writes only TCS.CSSA).
         tcs.cssa -= 1
         return .decremented(cssa: tcs.cssa)
     }
