@@ -16,7 +16,6 @@ private struct Parser {
     var position = 0
     var configuration = EnclaveConfiguration()
     var sawStep = false
-    var sawConfig = false
 
     init(tokens: [ScenarioToken], file: String) {
         self.tokens = tokens
@@ -80,7 +79,6 @@ private struct Parser {
             if inBlock { throw error(head, "`config` cannot appear inside a repeat block") }
             if sawStep { throw error(head, "`config` must come before the first step (the thread starts in that configuration)") }
             try applyConfig(words, head: head)
-            sawConfig = true
             return nil
         }
         position += 1
