@@ -1,4 +1,5 @@
 import ArgumentParser
+import CPUID
 import Foundation
 import SGX
 
@@ -22,6 +23,11 @@ struct SGXSimulateCommand: ParsableCommand {
     @Flag(help: "Also fail (exit 1) when a fault is not acknowledged by an `expect fault=` right after it.")
     var strict = false
 
+    @Option(name: .customLong("cpuid"), help: ArgumentHelp(
+        "Take cpu.sgx1, cpu.edeccssa and cpu.aexnotify from this CPUID dump instead of the scenario's config.",
+        valueName: "dump"))
+    var cpuidDump: String?
+
     @Flag(help: "Print the run as JSON.")
     var json = false
 
@@ -42,12 +48,24 @@ struct SGXSimulateCommand: ParsableCommand {
             SGXTable.printError("\(file): error: cannot read the scenario: \(error.localizedDescription)")
             throw ExitCode(2)
         }
-        let scenario: SGXScenario
+        var scenario: SGXScenario
         do {
             scenario = try ScenarioParser.parse(text, name: file == "-" ? "<stdin>" : file)
         } catch {
             SGXTable.printError(error.description)
             throw ExitCode(2)
+        }
+        if let cpuidDump {
+            let platform: SGXPlatform
+            do {
+                platform = SGXPlatform(try DumpReader.read(path: cpuidDump).first)
+            } catch {
+                SGXTable.printError("\(error)")
+                throw ExitCode(2)
+            }
+            scenario.configuration.cpuSGX1 = platform.sgx1
+            scenario.configuration.cpuEDECCSSA = platform.edeccssa
+            scenario.configuration.cpuAEXNotify = platform.aexNotifyAttribute
         }
         let result = ScenarioRunner(traceEveryStep: trace).run(scenario)
         let passed = strict ? result.passedStrictly : result.passed
