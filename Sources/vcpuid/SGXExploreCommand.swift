@@ -43,6 +43,8 @@ struct SGXExploreCommand: ParsableCommand {
         var violations: [ViolationOutput]
         var shortestEENTERExhaustion: [String]?
         var shortestNotifyingEResumeExhaustion: [String]?
+        /// The same, when handlers never re-enter with EENTER on top of a saved frame (AEX-Notify handlers only).
+        var shortestNotifyingEResumeExhaustionWithoutNestedEENTER: [String]?
     }
 
     struct ViolationOutput: Encodable {
@@ -78,22 +80,25 @@ struct SGXExploreCommand: ParsableCommand {
         var totalSeconds = 0.0
         var violations = 0
         for configuration in configurations {
-            let explorer = SGXExplorer(depth: depth, nssa: configuration.nssa)
             let start = DispatchTime.now().uptimeNanoseconds
-            let result = explorer.explore(configuration)
+            let result = SGXExplorer(depth: depth, nssa: configuration.nssa).explore(configuration)
+            let notifyOnly = SGXExplorer(depth: depth, nssa: configuration.nssa, allowsNestedEENTER: false)
+                .explore(configuration)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             totalStates += result.states
-            totalTransitions += result.transitions
+            totalTransitions += result.transitions + notifyOnly.transitions
             totalSeconds += seconds
-            violations += result.counterexamples.count
+            let counterexamples = result.counterexamples + notifyOnly.counterexamples
+            violations += counterexamples.count
             outputs.append(ConfigurationOutput(
                 configuration: Self.describe(configuration), states: result.states, transitions: result.transitions,
                 faults: result.faults, seconds: seconds,
-                violations: result.counterexamples.map {
+                violations: counterexamples.map {
                     ViolationOutput(invariant: $0.invariant.statement, counterexample: $0.operations.map(\.description))
                 },
                 shortestEENTERExhaustion: result.exhaustion[.eenter]?.map(\.description),
-                shortestNotifyingEResumeExhaustion: result.exhaustion[.notifyingEResume]?.map(\.description)))
+                shortestNotifyingEResumeExhaustion: result.exhaustion[.notifyingEResume]?.map(\.description),
+                shortestNotifyingEResumeExhaustionWithoutNestedEENTER: notifyOnly.exhaustion[.notifyingEResume]?.map(\.description)))
         }
         let rate = totalSeconds > 0 ? Double(totalTransitions) / totalSeconds : 0
         if json {
@@ -129,6 +134,7 @@ struct SGXExploreCommand: ParsableCommand {
             lines.append("  \(o.configuration)")
             lines.append("    EENTER at CSSA = NSSA:             \(Self.sequence(o.shortestEENTERExhaustion))")
             lines.append("    notifying ERESUME at CSSA = NSSA:  \(Self.sequence(o.shortestNotifyingEResumeExhaustion))")
+            lines.append("      without nested EENTER:           \(Self.sequence(o.shortestNotifyingEResumeExhaustionWithoutNestedEENTER))")
         }
         for o in outputs where !o.violations.isEmpty {
             lines.append("")
@@ -138,7 +144,7 @@ struct SGXExploreCommand: ParsableCommand {
             }
         }
         lines.append("")
-        lines.append("depth \(depth): \(states) states, \(transitions) transitions in \(String(format: "%.3f", seconds)) s (\(Int(rate)) transitions/s)")
+        lines.append("depth \(depth): \(states) states, \(transitions) transitions (both searches) in \(String(format: "%.3f", seconds)) s (\(Int(rate)) transitions/s)")
         lines.append(violations == 0 ? "invariants: all hold" : "invariants: \(violations) violated")
         return lines.joined(separator: "\n")
     }

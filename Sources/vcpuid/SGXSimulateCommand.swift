@@ -1,4 +1,5 @@
 import ArgumentParser
+import CPUID
 import Foundation
 import SGX
 
@@ -22,6 +23,11 @@ struct SGXSimulateCommand: ParsableCommand {
     @Flag(help: "Also fail (exit 1) when a fault is not acknowledged by an `expect fault=` right after it.")
     var strict = false
 
+    @Option(name: .customLong("cpuid"), help: ArgumentHelp(
+        "Take cpu.sgx1, cpu.edeccssa and cpu.aexnotify from this CPUID dump instead of the scenario's config.",
+        valueName: "dump"))
+    var cpuidDump: String?
+
     @Flag(help: "Print the run as JSON.")
     var json = false
 
@@ -39,15 +45,27 @@ struct SGXSimulateCommand: ParsableCommand {
                 text = try String(contentsOfFile: file, encoding: .utf8)
             }
         } catch {
-            printError("\(file): error: cannot read the scenario: \(error.localizedDescription)")
+            SGXTable.printError("\(file): error: cannot read the scenario: \(error.localizedDescription)")
             throw ExitCode(2)
         }
-        let scenario: SGXScenario
+        var scenario: SGXScenario
         do {
             scenario = try ScenarioParser.parse(text, name: file == "-" ? "<stdin>" : file)
         } catch {
-            printError(error.description)
+            SGXTable.printError(error.description)
             throw ExitCode(2)
+        }
+        if let cpuidDump {
+            let platform: SGXPlatform
+            do {
+                platform = SGXPlatform(try DumpReader.read(path: cpuidDump).first)
+            } catch {
+                SGXTable.printError("\(error)")
+                throw ExitCode(2)
+            }
+            scenario.configuration.cpuSGX1 = platform.sgx1
+            scenario.configuration.cpuEDECCSSA = platform.edeccssa
+            scenario.configuration.cpuAEXNotify = platform.aexNotifyAttribute
         }
         let result = ScenarioRunner(traceEveryStep: trace).run(scenario)
         let passed = strict ? result.passedStrictly : result.passed
@@ -59,11 +77,11 @@ struct SGXSimulateCommand: ParsableCommand {
         if !passed {
             for failure in result.failedExpectations {
                 let at = failure.iteration.map { " (repeat iteration \($0))" } ?? ""
-                printError("\(result.scenario):\(failure.line): expectation failed\(at): expected \(failure.expected), found \(failure.actual)")
+                SGXTable.printError("\(result.scenario):\(failure.line): expectation failed\(at): expected \(failure.expected), found \(failure.actual)")
             }
             if strict {
                 for fault in result.unexpectedFaults {
-                    printError("\(result.scenario):\(fault.line): unexpected \(fault.fault) from \(fault.operation): \(fault.rule)")
+                    SGXTable.printError("\(result.scenario):\(fault.line): unexpected \(fault.fault) from \(fault.operation): \(fault.rule)")
                 }
             }
             throw ExitCode(1)

@@ -22,9 +22,9 @@ enum SGXTable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
-}
 
-/// Writes to standard error, for diagnostics that must not mix with the report.
-func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    /// Writes to standard error, for diagnostics that must not mix with the report.
+    static func printError(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
 }

@@ -26,6 +26,13 @@ final class SGXExplorerTests: XCTestCase {
         XCTAssertEqual(result.exhaustion[.notifyingEResume]?.count, 6)
         XCTAssertEqual(result.exhaustion[.notifyingEResume]?.last, .eresume)
 
+        let notifyOnly = SGXExplorer(depth: 10, nssa: 2, allowsNestedEENTER: false).explore(EnclaveConfiguration())
+        XCTAssertNil(notifyOnly.exhaustion[.eenter], "EENTER at CSSA 0 always finds a frame")
+        XCTAssertEqual(notifyOnly.exhaustion[.notifyingEResume],
+                       [.eenter, .writeAEXNotify(frame: 0, value: 1), .aex(.interrupt), .eresume,
+                        .writeAEXNotify(frame: 1, value: 1), .aex(.interrupt), .eresume])
+        XCTAssertTrue(notifyOnly.counterexamples.isEmpty)
+
         var plain = EnclaveConfiguration()
         plain.attributeAEXNotify = false
         plain.tcsAEXNotify = false

@@ -90,7 +90,7 @@ final class SGXOperationEffectTests: XCTestCase {
         XCTAssertTrue(state.isInEnclaveMode)
         XCTAssertEqual(state.tcs.state, .active)
         XCTAssertEqual(state.processor.rip, rip, "no control transfer")
-        XCTAssertEqual(state.processor.rax, 9, "RAX holds the leaf number software loaded")
+        XCTAssertEqual(state.processor.rax, 1, "no register changes: RAX still holds the CSSA of the notification")
     }
 
     func testEEXITLeavesWithCSSAUnchanged() throws {
@@ -104,6 +104,7 @@ final class SGXOperationEffectTests: XCTestCase {
         XCTAssertEqual(state.processor.rip, ThreadLayout.returnAddress, "RIP = RBX")
         XCTAssertEqual(state.processor.rcx, ThreadLayout.aep, "RCX = AEP")
         XCTAssertNil(state.processor.currentTCS)
+        XCTAssertEqual(state.processor.rax, 1, "EEXIT does not write RAX")
     }
 
     func testAEXNotifyWritesOnlyFromInside() throws {

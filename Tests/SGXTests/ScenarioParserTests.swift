@@ -57,7 +57,7 @@ final class ScenarioParserTests: XCTestCase {
               aex exception #PF
               eresume
             }
-            aex exception 14; aex vector=13; aex #UD
+            aex exception 14; aex vector=13; aex #UD; aex cause=exception vector=3; aex cause=interrupt
             expect fault = #GP(0), CSSA = 2 mode=inside state=Inactive rax=0x3
             expect fault=gp
             expect fault=none
@@ -71,10 +71,12 @@ final class ScenarioParserTests: XCTestCase {
         XCTAssertEqual(scenario.steps[4].kind, .operation(.aex(.exception(vector: 14))))
         XCTAssertEqual(scenario.steps[5].kind, .operation(.aex(.exception(vector: 13))))
         XCTAssertEqual(scenario.steps[6].kind, .operation(.aex(.exception(vector: 6))))
-        XCTAssertEqual(scenario.steps[7].kind,
+        XCTAssertEqual(scenario.steps[7].kind, .operation(.aex(.exception(vector: 3))))
+        XCTAssertEqual(scenario.steps[8].kind, .operation(.aex(.interrupt)))
+        XCTAssertEqual(scenario.steps[9].kind,
                        .expect([.fault(.generalProtection), .cssa(2), .enclaveMode(true), .state(.inactive), .rax(3)]))
-        XCTAssertEqual(scenario.steps[8].kind, .expect([.fault(.generalProtection)]))
-        XCTAssertEqual(scenario.steps[9].kind, .expect([.fault(nil)]))
+        XCTAssertEqual(scenario.steps[10].kind, .expect([.fault(.generalProtection)]))
+        XCTAssertEqual(scenario.steps[11].kind, .expect([.fault(nil)]))
     }
 
     func testCommentsAfterStepsAndFaultMnemonics() throws {
@@ -104,6 +106,8 @@ final class ScenarioParserTests: XCTestCase {
         XCTAssertEqual(parseError("eenter now")?.column, 8)
         XCTAssertEqual(parseError("aex exception")?.line, 1)
         XCTAssertEqual(parseError("aex exception 40")?.line, 1)
+        XCTAssertEqual(parseError("aex #PF #GP")?.column, 9)
+        XCTAssertEqual(parseError("aex exception interrupt")?.line, 1)
         XCTAssertEqual(parseError("}")?.line, 1)
         XCTAssertEqual(parseError("eenter\nrepeat 2 { config nssa=1 }")?.line, 2)
     }

@@ -80,4 +80,23 @@ final class ScenarioRunnerTests: XCTestCase {
         XCTAssertEqual(full.trace.filter { $0.kind == .operation }.count, 21)
         XCTAssertEqual(full.trace.last { $0.kind == .operation }?.step, 21)
     }
+
+    /// The issue's own example line, `expect cssa=1 mode=enclave rax=2 state=active`, after EDECCSSA from a
+    /// notification at CSSA 2: EDECCSSA changes no register.
+    func testEDECCSSAKeepsRAXOfTheNotification() throws {
+        let run = try run("""
+            config nssa=3
+            eenter
+            set ssa[0].aexnotify=1
+            set ssa[1].aexnotify=1
+            aex
+            eresume
+            aex
+            eresume
+            expect fault=none cssa=2 mode=enclave rax=2
+            edeccssa
+            expect cssa=1 mode=enclave rax=2 state=active
+            """)
+        XCTAssertTrue(run.passed, "\(run.failedExpectations)")
+    }
 }

@@ -48,6 +48,15 @@ final class SGXCommandTests: XCTestCase {
         XCTAssertTrue(strict.stderr.contains("unexpected #GP(0) from EDECCSSA"), strict.stderr)
     }
 
+    func testPlatformFromADump() throws {
+        let scenario = path("Examples/sgx/a-sdk-two-stage-handler.sgx")
+        XCTAssertEqual(try CLI.run(["sgx", "simulate", scenario, "--cpuid", path("Tests/Fixtures/sgx/aex-notify-capable.cpuid")]).status, 0)
+        let without = try CLI.run(["sgx", "simulate", scenario, "--cpuid", path("Tests/Fixtures/sgx/no-edeccssa.cpuid")])
+        XCTAssertEqual(without.status, 1, "EDECCSSA faults on a CPU without it")
+        XCTAssertTrue(without.stdout.contains("cpu.edeccssa=0"), without.stdout)
+        XCTAssertTrue(without.stdout.contains("#GP(0) ENCLU[EDECCSSA] is not enumerated"), without.stdout)
+    }
+
     func testTraceAndJSON() throws {
         let file = try temporaryScenario("eenter\nrepeat 3 { aex; eresume }\nexpect cssa=0\n")
         let traced = try CLI.run(["sgx", "simulate", "--trace", file])

@@ -40,10 +40,14 @@ public struct ExplorationResult: Sendable {
 public struct SGXExplorer: Sendable {
     public var depth: Int
     public var operations: [SGXOperation]
+    /// When false, EENTER is explored only at CSSA 0: no exception handler entered on top of a saved frame,
+    /// so the sequences found are those of AEX-Notify handlers alone.
+    public var allowsNestedEENTER: Bool
 
-    public init(depth: Int, operations: [SGXOperation]) {
+    public init(depth: Int, operations: [SGXOperation], allowsNestedEENTER: Bool = true) {
         self.depth = depth
         self.operations = operations
+        self.allowsNestedEENTER = allowsNestedEENTER
     }
 
     /// Every ENCLU leaf, an interrupt and a page-fault AEX, and both values of every frame's AEXNOTIFY byte.
@@ -56,8 +60,8 @@ public struct SGXExplorer: Sendable {
         return result
     }
 
-    public init(depth: Int, nssa: UInt32) {
-        self.init(depth: depth, operations: Self.alphabet(nssa: nssa))
+    public init(depth: Int, nssa: UInt32, allowsNestedEENTER: Bool = true) {
+        self.init(depth: depth, operations: Self.alphabet(nssa: nssa), allowsNestedEENTER: allowsNestedEENTER)
     }
 
     public func explore(_ configuration: EnclaveConfiguration) -> ExplorationResult {
@@ -88,6 +92,7 @@ public struct SGXExplorer: Sendable {
             for source in frontier {
                 let before = states[Int(source)]
                 for (k, operation) in operations.enumerated() {
+                    if !allowsNestedEENTER, operation == .eenter, before.cssa != 0 { continue }
                     transitions += 1
                     var after = before
                     var effect: SGXEffect?

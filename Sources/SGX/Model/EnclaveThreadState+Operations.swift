@@ -34,7 +34,8 @@ extension EnclaveThreadState {
 
     // MARK: - ENCLU leaves
 
-    /// The ENCLU leaves the model executes, with their leaf numbers (loaded into EAX).
+    /// The ENCLU leaves the model executes, with their leaf numbers. Software loads the number into EAX
+    /// before ENCLU; the model does not track that load, so RAX changes only where an operation writes it.
     enum Leaf: UInt64 {
         case eenter = 2, eresume = 3, eexit = 4, edeccssa = 9
     }
@@ -65,8 +66,11 @@ extension EnclaveThreadState {
     /// Enters at OENTRY in frame CSSA: shared by EENTER and a notifying ERESUME.
     private mutating func enterAtEntryPoint(callSite: UInt64) {
         let cssa = Int(tcs.cssa)
-        frames[cssa].gprsgx.ursp = processor.rsp
-        frames[cssa].gprsgx.urbp = processor.rbp
+        // Writing only what differs keeps the frames' storage shared with the previous state (no copy).
+        if frames[cssa].gprsgx.ursp != processor.rsp || frames[cssa].gprsgx.urbp != processor.rbp {
+            frames[cssa].gprsgx.ursp = processor.rsp
+            frames[cssa].gprsgx.urbp = processor.rbp
+        }
         tcs.aep = processor.rcx
         tcs.state = .active
         processor.isInEnclaveMode = true
@@ -131,9 +135,9 @@ extension EnclaveThreadState {
 
     private mutating func exit() throws(SGXFault) -> SGXEffect {
         try checkENCLU(.eexit)
-        // Enclave software loads RAX = 4 and RBX = the address after the runtime's EENTER.
+        // Enclave software loads RBX = the address after the runtime's EENTER. RAX is not written by EEXIT
+        // (the leaf number software puts in EAX is not modelled; see docs/sgx.md).
         let target = ThreadLayout.returnAddress
-        processor.rax = Leaf.eexit.rawValue
         processor.rbx = target
         processor.rcx = tcs.aep
         processor.rip = target
@@ -147,7 +151,7 @@ extension EnclaveThreadState {
         try checkENCLU(.edeccssa)
         guard tcs.cssa > 0 else { throw SGXFault(.edeccssaAtFrameZero) }
         guard isFramePageValid(tcs.cssa - 1) else { throw SGXFault(.edeccssaFramePageInvalid) }
-        processor.rax = Leaf.edeccssa.rawValue
+        // No register changes (the SDM's EDECCSSA writes only TCS.CSSA).
         tcs.cssa -= 1
         return .decremented(cssa: tcs.cssa)
     }
@@ -167,7 +171,7 @@ extension EnclaveThreadState {
         saved.rip = processor.rip
         saved.exitInfo = cause.exitInfo
         if !InferredRule.Enabled.aexKeepsAEXNotifyByte { saved.aexNotify = 0 }
-        frames[index].gprsgx = saved
+        if frames[index].gprsgx != saved { frames[index].gprsgx = saved }
         tcs.cssa += 1
         if InferredRule.Enabled.aexMarksThreadInactive { tcs.state = .inactive }
         processor.isInEnclaveMode = false
@@ -183,7 +187,7 @@ extension EnclaveThreadState {
 
     private mutating func writeAEXNotify(frame: UInt32, value: UInt8) -> SGXEffect {
         guard frame < frames.count, processor.isInEnclaveMode else { return .writeDropped(frame: frame) }
-        frames[Int(frame)].gprsgx.aexNotify = value
+        if frames[Int(frame)].gprsgx.aexNotify != value { frames[Int(frame)].gprsgx.aexNotify = value }
         return .wroteAEXNotify(frame: frame, value: value)
     }
 

@@ -39,8 +39,3 @@ public enum SGXEffect: Hashable, Sendable, CustomStringConvertible {
         }
     }
 }
-
-extension SGXEffect {
-    /// A write to a frame index at or beyond NSSA lands in other enclave memory, which the model does not follow.
-    public static func isOutsideStack(_ frame: UInt32, nssa: UInt32) -> Bool { frame >= nssa }
-}

@@ -16,7 +16,6 @@ private struct Parser {
     var position = 0
     var configuration = EnclaveConfiguration()
     var sawStep = false
-    var sawConfig = false
 
     init(tokens: [ScenarioToken], file: String) {
         self.tokens = tokens
@@ -80,7 +79,6 @@ private struct Parser {
             if inBlock { throw error(head, "`config` cannot appear inside a repeat block") }
             if sawStep { throw error(head, "`config` must come before the first step (the thread starts in that configuration)") }
             try applyConfig(words, head: head)
-            sawConfig = true
             return nil
         }
         position += 1
@@ -304,25 +302,32 @@ private struct Parser {
         return .ssa(frame: index)
     }
 
+    /// `aex`, `aex interrupt`, `aex exception #PF`, `aex #PF`, `aex exception 14`, `aex vector=14`,
+    /// `aex cause=exception vector=14`: filler words are dropped and one cause must remain.
     func parseCause(_ words: [ScenarioToken], head: ScenarioToken) throws(ScenarioError) -> AEXCause {
         if let stray = words.first(where: { $0.kind != .word && $0.kind != .equals }) {
             throw error(stray, "unexpected `\(stray.text)` in `aex`")
         }
-        let meaningful = words.filter { $0.kind == .word }
-        guard let first = meaningful.first else { return .interrupt }
+        let filler: Set<String> = ["cause", "exception", "exc", "vector", "type"]
         let interruptWords: Set<String> = ["interrupt", "irq", "intr", "int", "timer", "vmexit", "vm-exit"]
-        var operand = first
-        if meaningful.count == 2, ["exception", "cause", "vector", "exc"].contains(first.lowered) {
-            operand = meaningful[1]
-            if first.lowered != "cause", interruptWords.contains(operand.lowered) {
-                throw error(operand, "`\(first.text)` needs an exception vector or mnemonic such as #PF, not `\(operand.text)`")
+        let meaningful = words.filter { $0.kind == .word }
+        let saysException = meaningful.contains { ["exception", "exc", "vector"].contains($0.lowered) }
+        let operands = meaningful.filter { !filler.contains($0.lowered) }
+        guard let operand = operands.first else {
+            if saysException {
+                throw error(meaningful.last ?? head, "`aex exception` needs a vector or mnemonic, e.g. `aex exception #PF` or `aex exception 14`")
             }
-        } else if meaningful.count != 1 {
-            throw error(meaningful[min(1, meaningful.count - 1)], "expected `aex`, `aex interrupt` or `aex exception V` (V a vector or mnemonic such as #PF)")
-        } else if first.lowered == "exception" {
-            throw error(first, "`aex exception` needs a vector or mnemonic, e.g. `aex exception #PF` or `aex exception 14`")
+            return .interrupt
         }
-        if interruptWords.contains(operand.lowered) { return .interrupt }
+        if operands.count > 1 {
+            throw error(operands[1], "`aex` takes one cause: interrupt, an exception mnemonic such as #PF, or a vector")
+        }
+        if interruptWords.contains(operand.lowered) {
+            if saysException {
+                throw error(operand, "an exception needs a vector or mnemonic such as #PF, not `\(operand.text)`")
+            }
+            return .interrupt
+        }
         if let vector = Self.number(operand.text) {
             guard vector < 32 else { throw error(operand, "exception vectors are 0...31, found \(operand.text)") }
             return .exception(vector: UInt8(vector))
