@@ -11,6 +11,8 @@ struct VCPUID: ParsableCommand {
             """,
         subcommands: [
             ReportCommand.self,
+            FlagsCommand.self,
+            ExplainCommand.self,
             DumpCommand.self,
             ConvertCommand.self,
             KVMCommand.self,
