@@ -19,8 +19,11 @@ final class KVMSystemTests: XCTestCase {
             XCTAssertEqual(next, previous * 2)
         }
         XCTAssertLessThanOrEqual(UInt32(query.entries.count), query.attempts.last ?? 0)
-        // The same table whatever the starting size.
-        XCTAssertEqual(query.snapshot, try kvm.supportedCPUID())
+        // The same entries whatever the starting size. (Registers may differ in per-CPU fields such as the
+        // APIC ID in 1.EBX[31:24], which KVM passes through from whichever CPU ran the ioctl.)
+        let again = try kvm.supportedCPUID()
+        XCTAssertEqual(query.snapshot.keys, again.keys)
+        XCTAssertEqual(query.snapshot.registers(0), again.registers(0))
     }
 
     func testSupportedLeafZeroVendorIsTheHosts() throws {
@@ -108,5 +111,30 @@ final class KVMSystemTests: XCTestCase {
         XCTAssertEqual(io.value, 0x2A)
         XCTAssertEqual(try vcpu.run(), .halt)
         XCTAssertEqual(try vcpu.registers().rip, 0x105)
+    }
+}
+
+extension KVMSystemTests {
+    func testPinnedQueriesAreReproducibleAndCarryTheCPUsAPICID() throws {
+        let kvm = try KVMTestSupport.system()
+        let first = try kvm.cpuidQuery(onCPU: 0).snapshot
+        XCTAssertEqual(try kvm.cpuidQuery(onCPU: 0).snapshot, first)
+        let cpus = sysconf(Int32(_SC_NPROCESSORS_ONLN))
+        guard cpus > 1 else { throw XCTSkip("one online CPU: nothing to compare CPU 0 with") }
+        let other = try kvm.cpuidQuery(onCPU: 1).snapshot
+        XCTAssertEqual(other.keys, first.keys)
+        // Leaf 1 EBX[31:24] is the initial APIC ID of the CPU that ran the ioctl; CPU 0 and 1 differ.
+        XCTAssertNotEqual(first.value(1, 0, .ebx) >> 24, other.value(1, 0, .ebx) >> 24)
+        XCTAssertEqual(first.value(1, 0, .ebx) & 0x00FF_FFFF, other.value(1, 0, .ebx) & 0x00FF_FFFF)
+    }
+
+    func testPinningToAMissingCPUIsAClearError() throws {
+        let kvm = try KVMTestSupport.system()
+        do {
+            _ = try kvm.cpuidQuery(onCPU: 4000)
+            XCTFail("CPU 4000 does not exist here")
+        } catch {
+            XCTAssertTrue(error.description.contains("cannot run on CPU 4000"), error.description)
+        }
     }
 }

@@ -11,18 +11,27 @@ guard arguments.count >= 3 else {
 let runs = arguments.count > 3 ? max(1, Int(arguments[3]) ?? 100) : 100
 
 /// Runs the program to completion with its output discarded; returns the wall time in milliseconds.
+/// posix_spawn + waitpid, because Foundation's Process polls for exit and would add its own latency.
 func wallTime(_ path: String, _ args: [String]) throws -> Double {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = args
-    process.standardOutput = FileHandle.nullDevice
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
+    defer { for pointer in argv { free(pointer) } }
+    var pid: pid_t = 0
     let start = ContinuousClock.now
-    try process.run()
-    process.waitUntilExit()
+    let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+    guard spawned == 0 else {
+        throw NSError(domain: "KVMSupported", code: Int(spawned),
+                      userInfo: [NSLocalizedDescriptionKey: "cannot start \(path): errno \(spawned)"])
+    }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     let elapsed = ContinuousClock.now - start
-    guard process.terminationStatus == 0 else {
-        throw NSError(domain: "KVMSupported", code: Int(process.terminationStatus),
-                      userInfo: [NSLocalizedDescriptionKey: "\(path) exited with \(process.terminationStatus)"])
+    guard status == 0 else {
+        throw NSError(domain: "KVMSupported", code: Int(status),
+                      userInfo: [NSLocalizedDescriptionKey: "\(path) exited with status \(status)"])
     }
     return Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
 }

@@ -7,6 +7,12 @@ public struct RuntimeDifference: Hashable, Sendable, CustomStringConvertible {
     public var expected: UInt32
     public var observed: UInt32
 
+    public init(field: KVMRuntimeField, expected: UInt32, observed: UInt32) {
+        self.field = field
+        self.expected = expected
+        self.observed = observed
+    }
+
     public var description: String {
         "\(field.name): \(Hex.word(expected)) -> \(Hex.word(observed)) (follows \(field.follows))"
     }
@@ -21,13 +27,20 @@ public struct RegisterDifference: Hashable, Sendable, CustomStringConvertible {
     /// The differing bits this difference is about (run-time fields excluded).
     public var bits: UInt32
 
+    public init(register: Register, expected: UInt32, observed: UInt32, bits: UInt32) {
+        self.register = register
+        self.expected = expected
+        self.observed = observed
+        self.bits = bits
+    }
+
     public var description: String {
         "\(register) table \(Hex.word(expected)) guest \(Hex.word(observed)) (bits \(Hex.word(bits)))"
     }
 }
 
 /// What the guest saw for one probe, what it should have seen, and how every difference is classified.
-public struct ProbeFinding: Hashable, Sendable {
+public struct ProbeFinding: Hashable, Sendable, CustomStringConvertible {
     public var target: ProbeTarget
     /// What upstream KVM's lookup rule gives for the table.
     public var expected: Registers
@@ -53,6 +66,21 @@ public struct ProbeFinding: Hashable, Sendable {
     /// The guest saw exactly the expected registers.
     public var isExact: Bool { expected == observed }
     public var isMismatch: Bool { !mismatches.isEmpty }
+
+    /// One line: the probe, the verdict, and every classified difference.
+    public var description: String {
+        var parts: [String] = []
+        if isOutOfRangeDeviation, let observedRule {
+            parts.append("answered by \(observedRule), where upstream KVM gives \(rule)")
+        } else if isExact {
+            parts.append(target.kind == .tableEntry ? "as set" : "as expected (\(rule))")
+        }
+        if !runTime.isEmpty { parts.append("run-time: " + runTime.map(\.description).joined(separator: "; ")) }
+        if !changedByKVM.isEmpty { parts.append("changed by KVM at KVM_SET_CPUID2: " + changedByKVM.map(\.description).joined(separator: "; ")) }
+        if !mismatches.isEmpty { parts.append("MISMATCH: " + mismatches.map(\.description).joined(separator: "; ")) }
+        if parts.isEmpty { parts.append("as expected (\(rule))") }
+        return "\(target): " + parts.joined(separator: " | ")
+    }
 }
 
 /// The classification of a whole probe run: table entries seen as set, run-time fields, out-of-range
