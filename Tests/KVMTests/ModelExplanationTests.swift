@@ -106,3 +106,17 @@ extension ModelExplanationTests {
         XCTAssertFalse(modelOnly.features.contains { $0.field == CPUIDField(7, 0, .ebx, bit: 5) })
     }
 }
+
+extension ModelExplanationTests {
+    func testTheReportSectionHandsItsLiveTableToTheModel() {
+        let host = ModelHosts.intelSGX
+        var live = KVMSupportedModel.predict(host: host, kernel: .v6_18, module: .intel()).snapshot
+        live.set(0x1, 0, .ecx, to: live.value(0x1, 0, .ecx) & ~(1 << 28))
+        let section = KVMReportSection(module: KVMModuleInfo(name: "kvm_intel", parameters: ["sgx": "Y"]),
+                                       devicePresent: true, apiVersion: 12, supportedEntryCount: live.count,
+                                       supported: live, error: nil)
+        let report = section.unofferedFeatures(host: host, kernel: .v6_18)
+        XCTAssertEqual(report.features.first { $0.field == CPUIDField(1, 0, .ecx, bit: 28) }?.name, "AVX")
+        XCTAssertEqual(report.coverage, "kvm_intel is modelled")
+    }
+}
