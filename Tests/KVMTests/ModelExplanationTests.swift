@@ -120,3 +120,17 @@ extension ModelExplanationTests {
         XCTAssertEqual(report.coverage, "kvm_intel is modelled")
     }
 }
+
+extension ModelExplanationTests {
+    func testVendorOnlyAndPassthroughFeaturesAreExplainedByWhatDecidesThem() throws {
+        let amd61 = KVMSupportedModel.predict(host: ModelHosts.amdZen4, kernel: .v6_1, module: .amd)
+        let vmx = try XCTUnwrap(amd61.explain("vmx"))
+        XCTAssertEqual(vmx.summary, "not offered by kernel 6.1 — KVM's CPUID_1_ECX mask lacks it and only kvm_intel sets it; the model is kvm_amd")
+        let amd618 = KVMSupportedModel.predict(host: ModelHosts.amdZen4, kernel: .v6_18, module: .amd)
+        let la57 = try XCTUnwrap(amd618.explain("la57"))
+        XCTAssertTrue(la57.summary.hasSuffix("the host CPU lacks it (CPUID.(EAX=07H,ECX=0):ECX[16] = 0)"), la57.summary)
+        let svm = try XCTUnwrap(amd618.explain("svm"))
+        XCTAssertTrue(svm.offered)
+        XCTAssertTrue(svm.summary.contains("svm_set_cpu_caps sets it"), svm.summary)
+    }
+}
