@@ -101,6 +101,10 @@ enum SyntheticRules {
         SyntheticRule(.set(["FSRS"]), "amd.c: FSRM implies fast short REP STOSB", kernels: from(6, 13)) { run in
             run.view.facts.vendor == .amd && run.has("FSRM")
         },
+        SyntheticRule(.clear(["LAHF_LM"]), "amd.c: K8 model < 0x14 outside a hypervisor has a broken LAHF/SAHF") { run in
+            let f = run.view.facts
+            return f.vendor == .amd && f.family == 0xF && f.model < 0x14 && !run.has("HYPERVISOR")
+        },
         SyntheticRule(.clear(["MCE"]), "amd.c: family < 6") { run in run.view.facts.vendor == .amd && run.view.facts.family < 6 },
         SyntheticRule(.set(["ZEN"]), "amd.c: family >= 0x17 (hygon.c: family 0x18)") { run in
             (run.view.facts.vendor == .amd && run.view.facts.family >= 0x17)
@@ -144,6 +148,11 @@ enum SyntheticRules {
         SyntheticRule(.clear(["RDSEED"]), "amd.c: Zen2 family 0x17 model 0x47 stepping 0 RDSEED erratum") { run in
             let f = run.view.facts
             return f.vendor == .amd && f.family == 0x17 && f.model == 0x47 && f.stepping == 0
+        },
+        SyntheticRule(.set(["LS_CFG_SSBD", "SSBD"]), "amd.c/hygon.c bsp_init: family 0x15-0x17 (Hygon: all) without AMD_SSBD or VIRT_SSBD, SSBD through LS_CFG (bare metal, where the MSR reads)") { run in
+            let f = run.view.facts
+            guard !run.has("AMD_SSBD"), !run.has("VIRT_SSBD"), !run.has("HYPERVISOR") else { return false }
+            return (f.vendor == .amd && (0x15...0x17).contains(f.family)) || f.vendor == .hygon
         },
         SyntheticRule(.set(["LFENCE_RDTSC"]), "amd.c: LFENCE made serializing when SSE2 is present") { run in
             amdLike(run) && run.has("XMM2")

@@ -29,6 +29,10 @@ struct ExplainCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    func validate() throws {
+        if input.allCPUs { throw ValidationError("this command looks at one CPU; choose it with --cpu N") }
+    }
+
     func run() throws {
         let catalogue = FeatureCatalogue.shared
         guard let feature = catalogue.lookup(self.feature) else {
@@ -46,7 +50,12 @@ struct ExplainCommand: ParsableCommand {
         let verdict = view.reason(for: feature)
         let newest = catalogue.profiles.last { feature.exists(in: $0) } ?? profile
         let graph = (feature.exists(in: profile) ? profile : newest).dependencyGraph
-        let needs = graph.dependencyChains(of: feature.name)
+        var needs = graph.dependencyChains(of: feature.name)
+        if needs.isEmpty, let later = feature.later {
+            // A feature newer than every carried kernel: its row plus the newest kernel's chains above it.
+            let above = graph.dependencyChains(of: later.dependsOn)
+            needs = above.isEmpty ? [[feature.name, later.dependsOn]] : above.map { [feature.name] + $0 }
+        }
         let neededBy = graph.dependentChains(of: feature.name)
         let origin = feature.origin(in: feature.exists(in: profile) ? profile : newest)
 
@@ -63,7 +72,7 @@ struct ExplainCommand: ParsableCommand {
             print(try FlagsCommand.json([
                 "macro": feature.macro,
                 "kind": feature.kind.rawValue,
-                "source": origin?.description ?? NSNull(),
+                "source": origin?.description ?? feature.later.map { "scattered: \($0.field) from v\($0.addedIn) at \($0.number)" } ?? NSNull(),
                 "qemu": feature.qemuName ?? NSNull(),
                 "addedIn": feature.addedIn.description,
                 "kernels": perKernel,
@@ -86,6 +95,10 @@ struct ExplainCommand: ParsableCommand {
             ["QEMU name", feature.qemuName ?? "-"],
             ["added in", feature.addedIn.description],
         ]
+        if let later = feature.later, origin == nil {
+            rows[2] = ["source", "scattered: \(later.field) (from v\(later.addedIn), at \(later.number), "
+                + "depends on \(later.dependsOn); newer than every carried kernel)"]
+        }
         if let extra = feature.kernelOverride {
             rows.append(["also", "\(extra.category): \(extra.detail)"])
         }

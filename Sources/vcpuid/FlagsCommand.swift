@@ -39,6 +39,10 @@ struct FlagsCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    func validate() throws {
+        if input.allCPUs { throw ValidationError("this command looks at one CPU; choose it with --cpu N") }
+    }
+
     func run() throws {
         let snapshot = try input.loadSnapshot()
         let profile = try KernelChoice.profile(kernel, live: input.file == nil)
@@ -158,42 +162,41 @@ extension FlagsCommand {
     }
 }
 
-/// Picks the kernel profile for `--kernel`, defaulting to the running kernel for live views.
 extension FlagsCommand {
-  enum KernelChoice {
-    static func profile(_ text: String?, live: Bool) throws -> KernelProfile {
-        if let text {
-            guard let version = KernelVersion(text) else {
-                throw ValidationError("--kernel expects a version such as 6.2 or 6.18, not '\(text)'")
+    /// Picks the kernel profile for `--kernel`, defaulting to the running kernel for live views.
+    enum KernelChoice {
+        static func profile(_ text: String?, live: Bool) throws -> KernelProfile {
+            if let text {
+                guard let version = KernelVersion(text) else {
+                    throw ValidationError("--kernel expects a version such as 6.2 or 6.18, not '\(text)'")
+                }
+                return KernelProfile.for(version)
             }
-            return KernelProfile.for(version)
+            if live, let release = try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8),
+               let version = KernelVersion(release.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                return KernelProfile.for(version)
+            }
+            return KernelProfile.all[KernelProfile.all.count - 1]
         }
-        if live, let release = try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8),
-           let version = KernelVersion(release.trimmingCharacters(in: .whitespacesAndNewlines)) {
-            return KernelProfile.for(version)
-        }
-        return KernelProfile.all[KernelProfile.all.count - 1]
     }
-  }
-}
 
-/// Turns `--clear a,b,c` into boot options: switches, clearcpuid= items, or macro names.
-extension FlagsCommand {
-  enum FeatureClearList {
-    static func apply(_ list: String, to options: inout BootOptions) throws {
-        for item in list.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
-            if let option = BootOptions.Switch(rawValue: item.lowercased()) {
-                options.switches.append(option)
-            } else if Int(item) != nil {
-                options.clearCPUID.append(item)
-            } else if let feature = FeatureCatalogue.shared.lookup(item), feature.kind == .feature {
-                options.clearFeatures.append(feature.name)
-            } else if let feature = FeatureCatalogue.shared.lookup(item) {
-                options.clearCPUID.append(feature.procName(in: KernelProfile.all[KernelProfile.all.count - 1]) ?? item)
-            } else {
-                throw ValidationError("--clear: no feature, bug or boot switch named '\(item)'")
+    /// Turns `--clear a,b,c` into boot options: switches, clearcpuid= items, or macro names.
+    enum FeatureClearList {
+        static func apply(_ list: String, to options: inout BootOptions) throws {
+            let newest = KernelProfile.all[KernelProfile.all.count - 1]
+            for item in list.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+                if let option = BootOptions.Switch(rawValue: item.lowercased()) {
+                    options.switches.append(option)
+                } else if Int(item) != nil {
+                    options.clearCPUID.append(item)
+                } else if let feature = FeatureCatalogue.shared.lookup(item), feature.kind == .feature {
+                    options.clearFeatures.append(feature.name)
+                } else if let feature = FeatureCatalogue.shared.lookup(item) {
+                    options.clearCPUID.append(feature.procName(in: newest) ?? item)
+                } else {
+                    throw ValidationError("--clear: no feature, bug or boot switch named '\(item)'")
+                }
             }
         }
     }
-}
 }

@@ -71,3 +71,16 @@ final class FeatureCatalogueTests: XCTestCase {
         XCTAssertEqual(names.count, Set(names).count, "each macro once")
     }
 }
+
+final class LaterFeatureTests: XCTestCase {
+    func testSGXEUPDATESVNIsKnownAsAV619Feature() throws {
+        let feature = try XCTUnwrap(FeatureCatalogue.shared.lookup("sgx_eupdatesvn"))
+        XCTAssertEqual(feature.addedIn, .release(KernelVersion(6, 19)))
+        XCTAssertEqual(feature.later?.number, FeatureNumber(word: 21, bit: 17))
+        XCTAssertEqual(feature.later?.field, CPUIDField(0x12, 0, .eax, bit: 10))
+        XCTAssertEqual(feature.later?.dependsOn, "SGX1")
+        for profile in KernelProfile.all { XCTAssertFalse(feature.exists(in: profile), "\(profile)") }
+        // In 6.18 the number is free; the row must not collide with anything the newest profile defines.
+        XCTAssertNil(KernelProfile.v6_18.featureRow(at: FeatureNumber(word: 21, bit: 17)))
+    }
+}

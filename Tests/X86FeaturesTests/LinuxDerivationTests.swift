@@ -133,7 +133,11 @@ final class LinuxDerivationTests: XCTestCase {
         let comparison = FlagComparison(view: view, procFlags: processor.flags, procBugs: processor.bugs)
         for d in comparison.differences { print("difference: \(d.name) \(d.side.rawValue) \(d.verdict)") }
         XCTAssertTrue(comparison.unexplained.isEmpty, comparison.unexplained.map(\.name).joined(separator: " "))
-        XCTAssertLessThanOrEqual(comparison.differences.count, 6, "the outside-CPUID list should stay a handful")
+        // An AMD guest (the development machines) differs by a handful of flags; an Intel host with VMX
+        // adds the VMX capability flags and PEBS/BTS, all read from MSRs.
+        let flagDifferences = comparison.differences.filter { !$0.isBug }
+        let bound = ["AuthenticAMD", "HygonGenuine"].contains(snapshot.vendor) ? 6 : 16
+        XCTAssertLessThanOrEqual(flagDifferences.count, bound, "the outside-CPUID list should stay a handful")
         XCTAssertGreaterThan(comparison.matching, 30)
     }
 }

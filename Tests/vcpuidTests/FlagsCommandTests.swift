@@ -20,7 +20,9 @@ final class FlagsCommandTests: XCTestCase {
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(object["unexplained"] as? Int, 0)
         let differences = try XCTUnwrap(object["differences"] as? [[String: Any]])
-        XCTAssertLessThanOrEqual(differences.count, 6)
+        // A handful on an AMD guest; an Intel host with VMX adds its MSR-read capability flags.
+        let isAMD = text.contains("AuthenticAMD") || text.contains("HygonGenuine")
+        XCTAssertLessThanOrEqual(differences.filter { $0["kind"] as? String == "flag" }.count, isAMD ? 6 : 16)
         for difference in differences {
             XCTAssertEqual(difference["verdict"] as? String, "outside CPUID")
             XCTAssertNotEqual(difference["category"] as? String, "derived from CPUID")
