@@ -138,3 +138,15 @@ extension KVMSystemTests {
         }
     }
 }
+
+extension KVMSystemTests {
+    func testCheckExtensionAnswersForCapabilitiesEveryKVMHas() throws {
+        let kvm = try KVMTestSupport.system()
+        // KVM_CAP_EXT_CPUID (KVM_GET_SUPPORTED_CPUID) and KVM_CAP_USER_MEMORY exist in every x86 KVM since 2.6.x.
+        XCTAssertNotEqual(try kvm.checkExtension(.extendedCPUID), 0)
+        XCTAssertNotEqual(try kvm.checkExtension(.userMemory), 0)
+        XCTAssertGreaterThan(try kvm.checkExtension(.maximumVCPUs), 0)
+        XCTAssertEqual(try kvm.checkExtension(KVMCapability(rawValue: 0x7FFF_0000)), 0, "an unknown capability is absent")
+        XCTAssertGreaterThanOrEqual(try kvm.vcpuMmapSize(), 4096)
+    }
+}
