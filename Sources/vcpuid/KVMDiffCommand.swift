@@ -42,6 +42,12 @@ struct KVMDiffCommand: ParsableCommand {
         var differences: [DifferenceDocument]
     }
 
+    func validate() throws {
+        if input.allCPUs {
+            throw ValidationError("kvm diff models one host CPU; --all-cpus does not apply (pick one with --cpu)")
+        }
+    }
+
     func run() throws {
         let live = try KVMSystem.supportedCPUID(path: device)
         let host = try input.loadSnapshot()

@@ -34,6 +34,12 @@ struct KVMExplainCommand: ParsableCommand {
         var steps: [String]
     }
 
+    func validate() throws {
+        if input.allCPUs {
+            throw ValidationError("kvm explain models one host CPU; --all-cpus does not apply (pick one with --cpu)")
+        }
+    }
+
     func run() throws {
         let host = try input.loadSnapshot()
         let prediction = try model.predict(host: host)

@@ -33,6 +33,12 @@ struct KVMPredictCommand: ParsableCommand {
     @Flag(help: "With the table format, list the rules behind each entry's registers.")
     var rules = false
 
+    func validate() throws {
+        if input.allCPUs {
+            throw ValidationError("kvm predict models one host CPU; --all-cpus does not apply (pick one with --cpu)")
+        }
+    }
+
     func run() throws {
         let host = try input.loadSnapshot()
         let prediction = try model.predict(host: host)

@@ -106,3 +106,31 @@ extension ModelExplanationTests {
         XCTAssertFalse(modelOnly.features.contains { $0.field == CPUIDField(7, 0, .ebx, bit: 5) })
     }
 }
+
+extension ModelExplanationTests {
+    func testTheReportSectionHandsItsLiveTableToTheModel() {
+        let host = ModelHosts.intelSGX
+        var live = KVMSupportedModel.predict(host: host, kernel: .v6_18, module: .intel()).snapshot
+        live.set(0x1, 0, .ecx, to: live.value(0x1, 0, .ecx) & ~(1 << 28))
+        let section = KVMReportSection(module: KVMModuleInfo(name: "kvm_intel", parameters: ["sgx": "Y"]),
+                                       devicePresent: true, apiVersion: 12, supportedEntryCount: live.count,
+                                       supported: live, error: nil)
+        let report = section.unofferedFeatures(host: host, kernel: .v6_18)
+        XCTAssertEqual(report.features.first { $0.field == CPUIDField(1, 0, .ecx, bit: 28) }?.name, "AVX")
+        XCTAssertEqual(report.coverage, "kvm_intel is modelled")
+    }
+}
+
+extension ModelExplanationTests {
+    func testVendorOnlyAndPassthroughFeaturesAreExplainedByWhatDecidesThem() throws {
+        let amd61 = KVMSupportedModel.predict(host: ModelHosts.amdZen4, kernel: .v6_1, module: .amd)
+        let vmx = try XCTUnwrap(amd61.explain("vmx"))
+        XCTAssertEqual(vmx.summary, "not offered by kernel 6.1 — KVM's CPUID_1_ECX mask lacks it and only kvm_intel sets it; the model is kvm_amd")
+        let amd618 = KVMSupportedModel.predict(host: ModelHosts.amdZen4, kernel: .v6_18, module: .amd)
+        let la57 = try XCTUnwrap(amd618.explain("la57"))
+        XCTAssertTrue(la57.summary.hasSuffix("the host CPU lacks it (CPUID.(EAX=07H,ECX=0):ECX[16] = 0)"), la57.summary)
+        let svm = try XCTUnwrap(amd618.explain("svm"))
+        XCTAssertTrue(svm.offered)
+        XCTAssertTrue(svm.summary.contains("svm_set_cpu_caps sets it"), svm.summary)
+    }
+}

@@ -47,6 +47,7 @@ public struct KVMCapabilities: Sendable {
         let word = initializer.word
         let raw = RawRegister.read(word, style: initializer.style, host: host)
         let kernelValue = word.kernelWord.map { host.kernel.capabilityWord($0) }
+        let location = word.location
         var value: UInt32 = 0
         var list: [KVMCapabilityTrace] = []
         for bit in 0..<32 {
@@ -65,13 +66,13 @@ public struct KVMCapabilities: Sendable {
                     offered = offered && kernelHas
                 }
                 if offered {
-                    steps.append("raw host \(word.location) \(rawHas ? "has" : "lacks") bit \(bit)\(raw.note)")
+                    steps.append("raw host \(location) \(rawHas ? "has" : "lacks") bit \(bit)\(raw.note)")
                     offered = rawHas
                 }
             case .kvmDefined:
                 offered = inMask
                 if offered {
-                    steps.append("raw host \(word.location) \(rawHas ? "has" : "lacks") bit \(bit)\(raw.note)")
+                    steps.append("raw host \(location) \(rawHas ? "has" : "lacks") bit \(bit)\(raw.note)")
                     offered = rawHas
                 }
             case .initializer:
@@ -89,7 +90,7 @@ public struct KVMCapabilities: Sendable {
                     if kind == .synthesized {
                         steps.append("SYNTHESIZED_F: kept even if raw CPUID lacks it")
                     } else {
-                        steps.append("raw host \(word.location) \(rawHas ? "has" : "lacks") bit \(bit)\(raw.note)")
+                        steps.append("raw host \(location) \(rawHas ? "has" : "lacks") bit \(bit)\(raw.note)")
                         offered = rawHas
                     }
                 }

@@ -27,12 +27,19 @@ extension SupportedPrediction {
         let version = kernel.version
         guard let trace = capabilities.trace(macro: macro) else {
             if let (word, bit, first) = Self.firstProfile(naming: macro) {
-                let summary = first > version
+                var summary = first > version
                     ? "not offered by kernel \(version) — KVM's \(word.name) mask lacks it before \(first)"
                     : "not offered by kernel \(version) — KVM's \(word.name) mask lacks it"
+                let setters = kernel.vendorAdjustments
+                    .filter { $0.value.contains { $0.macro == macro && $0.action != .clear } }
+                    .map(\.key.rawValue).sorted()
+                if !setters.isEmpty, first <= version {
+                    summary = "not offered by kernel \(version) — KVM's \(word.name) mask lacks it and only "
+                        + "\(setters.joined(separator: ", ")) sets it; the model is \(module.module.rawValue)"
+                }
                 return KVMFeatureVerdict(feature: shown, macro: macro, kernel: version, offered: false,
                                          field: word.field(bit: bit), summary: summary,
-                                         steps: ["Linux \(version) KVM has no row for \(macro) in \(word.name)"])
+                                         steps: ["Linux \(version) KVM has no row for \(macro) in \(word.name) that applies here"])
             }
             return KVMFeatureVerdict(feature: shown, macro: macro, kernel: version, offered: false, field: nil,
                                      summary: "not offered by kernel \(version) — no KVM capability word has it",
@@ -85,8 +92,10 @@ extension SupportedPrediction {
             return "the host kernel lacks \(trace.macro ?? "it") (SCATTERED_F needs boot_cpu_has)"
         default: break
         }
-        if trace.kernelHas == false { return "the host kernel lacks it (word \(trace.word.kernelWord ?? 0))" }
-        if trace.rawHas == false {
+        if trace.kernelHas == false, kind != .passthrough {
+            return "the host kernel lacks it (word \(trace.word.kernelWord ?? 0))"
+        }
+        if trace.rawHas == false, kind != .synthesized {
             return "the host CPU lacks it (\(trace.word.field(bit: trace.bit)) = 0)"
         }
         return trace.steps.last ?? "KVM's caps lack it"
@@ -101,20 +110,15 @@ extension SupportedPrediction {
         return nil
     }
 
-    /// The oldest profile whose tables name the macro, with its word and bit.
+    /// The oldest profile whose tables (word rows, fix-ups, vendor fix-ups) name the macro, with its word and bit.
     static func firstProfile(naming macro: String) -> (KVMCapabilityWord, Int, KernelVersion)? {
         for profile in KVMKernelProfile.all {
             for initializer in profile.initializers {
                 if let row = initializer.row(macro: macro) { return (initializer.word, row.bit, profile.version) }
             }
-            for adjustment in profile.adjustments where adjustment.macro == macro {
-                return (adjustment.word, adjustment.bit, profile.version)
-            }
-        }
-        for profile in KVMKernelProfile.all {
-            for list in profile.vendorAdjustments.values {
-                if let hit = list.first(where: { $0.macro == macro }) { return (hit.word, hit.bit, profile.version) }
-            }
+            let adjustments = profile.adjustments + profile.vendorAdjustments.sorted { $0.key.rawValue < $1.key.rawValue }
+                .flatMap(\.value)
+            if let hit = adjustments.first(where: { $0.macro == macro }) { return (hit.word, hit.bit, profile.version) }
         }
         return nil
     }

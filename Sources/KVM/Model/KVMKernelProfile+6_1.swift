@@ -8,7 +8,10 @@ extension KVMKernelProfile {
         version: KernelVersion(6, 1),
         source: "Linux v6.1 kvm_set_cpu_caps()/__do_cpuid_func() as read from v5.16- and v6.6-era cpuid.c and the "
             + "v6.1 patches between them; reverse_cpuid.h, vmx/vmx.c, svm/svm.c; asm/sgx.h (see docs/kvm-model.md)",
-        initializers: capabilityTable6_1(sgx12: [.scattered("SGX1", 0), .scattered("SGX2", 1)]),
+        initializers: capabilityTable6_1(
+            sgx12: [.scattered("SGX1", 0), .scattered("SGX2", 1)],
+            leaf7Subleaf1: [.f("AVX_VNNI", 4), .f("AVX512_BF16", 5)]
+        ),
         adjustments: commonAdjustments6_1,
         vendorAdjustments: [
             .kvmIntel: vmxAdjustments(clearsEDECCSSA: false),
@@ -24,20 +27,24 @@ extension KVMKernelProfile {
 
     /// Linux 6.2: 6.1 plus commit 16a7fe3728a8 ("KVM/VMX: Allow exposing EDECCSSA user leaf function to KVM
     /// guest"): SF(SGX_EDECCSSA) joins CPUID_12_EAX, and SGX_ATTR_ASYNC_EXIT_NOTIFY (bit 10) joins the
-    /// unprivileged attribute mask.
+    /// unprivileged attribute mask; CMPCCXADD, AMX_FP16 and AVX_IFMA join CPUID_7_1_EAX (the same series
+    /// that defined them in cpufeatures.h); leaves 0xB, 0x1F and 0x8000001E stop returning host topology.
     public static let v6_2: KVMKernelProfile = {
         var profile = v6_1
         profile.version = KernelVersion(6, 2)
-        profile.source = "Linux v6.2 (v6.1 tables with commit 16a7fe3728a8 and the AEX-Notify attribute)"
-        profile.initializers = capabilityTable6_1(sgx12: [
-            .scattered("SGX1", 0), .scattered("SGX2", 1), .scattered("SGX_EDECCSSA", 11),
-        ])
+        profile.source = "Linux v6.2: the v6.1 tables with commit 16a7fe3728a8 (EDECCSSA, AEX-Notify attribute), the "
+            + "CMPCCXADD/AMX_FP16/AVX_IFMA rows and commit 45e966fcca03 (no host topology)"
+        profile.initializers = capabilityTable6_1(
+            sgx12: [.scattered("SGX1", 0), .scattered("SGX2", 1), .scattered("SGX_EDECCSSA", 11)],
+            leaf7Subleaf1: [.f("AVX_VNNI", 4), .f("AVX512_BF16", 5), .f("CMPCCXADD", 7), .f("AMX_FP16", 21),
+                            .f("AVX_IFMA", 23)]
+        )
         profile.sgxAttributeMask = 0x0000_04B6
         return profile
     }()
 
     /// kvm_set_cpu_caps() of 6.1/6.2, word by word in the kernel's order.
-    static func capabilityTable6_1(sgx12: [KVMCapabilityRow]) -> [KVMCapabilityInit] {
+    static func capabilityTable6_1(sgx12: [KVMCapabilityRow], leaf7Subleaf1: [KVMCapabilityRow]) -> [KVMCapabilityInit] {
         [
             KVMCapabilityInit(.cpuid_1_ECX, .mask, [
                 .f("XMM3", 0), .f("PCLMULQDQ", 1), .f("SSSE3", 9), .f("FMA", 12), .f("CX16", 13),
@@ -72,9 +79,7 @@ extension KVMKernelProfile {
                 .f("AVX512_FP16", 23), .f("AMX_TILE", 24), .f("AMX_INT8", 25), .f("SPEC_CTRL", 26),
                 .f("INTEL_STIBP", 27), .f("ARCH_CAPABILITIES", 29), .f("SPEC_CTRL_SSBD", 31),
             ]),
-            KVMCapabilityInit(.cpuid_7_1_EAX, .mask, [
-                .f("AVX_VNNI", 4), .f("AVX512_BF16", 5),
-            ]),
+            KVMCapabilityInit(.cpuid_7_1_EAX, .mask, leaf7Subleaf1),
             KVMCapabilityInit(.cpuid_D_1_EAX, .mask, [
                 .f("XSAVEOPT", 0), .f("XSAVEC", 1), .f("XGETBV1", 2), .f("XSAVES", 3), .x86_64("XFD", 4),
             ]),
