@@ -205,4 +205,25 @@ final class DecoderTests: XCTestCase {
         XCTAssertFalse(vendor(0x6853_2020).followsAMD)
         XCTAssertEqual(vendor(0), .other)
     }
+
+    func testBatchRenderingMatchesOneCPUAtATime() throws {
+        let snapshots = [try RawFixture.snapshot("amd-epyc-genoa-kvm.raw"), try RawFixture.snapshot("intel-core-i3-1220p.raw")]
+        let cpus = (0..<150).map { LogicalCPU(number: $0, snapshot: snapshots[$0 % 2]) }
+        for style in [DecodeBatchRenderer.Style.text, .json] {
+            var batched: [UInt8] = []
+            DecodeBatchRenderer.render(cpus, leaf: nil, style: style) { batched += $0 }
+            var expected = TextOutput()
+            if style == .json { expected.append("{\"cpus\": [\n") }
+            for cpu in cpus {
+                if cpu.number > 0 { expected.append(style == .json ? ",\n" : "\n") }
+                if style == .json {
+                    DecodeRenderer.appendJSON(cpu: cpu.number, snapshot: cpu.snapshot, into: &expected)
+                } else {
+                    DecodeRenderer.appendText(cpu: cpu.number, snapshot: cpu.snapshot, into: &expected)
+                }
+            }
+            if style == .json { expected.append("\n]}\n") }
+            XCTAssertEqual(batched, Array(expected.bytes), "\(style)")
+        }
+    }
 }

@@ -8,8 +8,8 @@ public struct AddressSizesDecoder: LeafDecoder {
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        (DecoderVendor(snapshot).followsAMD ? Self.amd : Self.intel).decode(leaf: 0x8000_0008, in: snapshot)
+    public func decode(_ snapshot: Snapshot, into fields: inout [DecodedField]) {
+        (DecoderVendor(snapshot).followsAMD ? Self.amd : Self.intel).decode(leaf: 0x8000_0008, in: snapshot, into: &fields)
     }
 
     static let perfTSCSize = Choices(["40 bits", "48 bits", "56 bits", "64 bits"])

@@ -8,16 +8,14 @@ public struct DeterministicCacheDecoder: LeafDecoder {
     /// `leaf` is 4 or 0x8000001D.
     public init(leaf: UInt32) { leaves = [leaf] }
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
+    public func decode(_ snapshot: Snapshot, into fields: inout [DecodedField]) {
         let leaf = leaves[0]
-        guard ImplementedLeaves.contains(leaf, in: snapshot) else { return [] }
+        guard ImplementedLeaves.contains(leaf, in: snapshot) else { return }
         let table = leaf == 4 ? Self.intel : Self.amd
-        var fields: [DecodedField] = []
         for entry in snapshot.subleaves(of: leaf) {
             table.decode(leaf: leaf, subleaf: entry.subleaf, entry.registers, into: &fields)
             if entry.registers.eax & 0x1f == 0 { break }
         }
-        return fields
     }
 
     static let cacheType = Choices(["no more caches", "data cache", "instruction cache", "unified cache"])

@@ -6,8 +6,8 @@ public struct EncryptedMemoryDecoder: LeafDecoder {
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        Self.table.decode(leaf: 0x8000_001F, in: snapshot)
+    public func decode(_ snapshot: Snapshot, into fields: inout [DecodedField]) {
+        Self.table.decode(leaf: 0x8000_001F, in: snapshot, into: &fields)
     }
 
     static let table = FieldTable([

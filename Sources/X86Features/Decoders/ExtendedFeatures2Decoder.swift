@@ -7,8 +7,8 @@ public struct ExtendedFeatures2Decoder: LeafDecoder {
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        Self.table.decode(leaf: 0x8000_0021, in: snapshot)
+    public func decode(_ snapshot: Snapshot, into fields: inout [DecodedField]) {
+        Self.table.decode(leaf: 0x8000_0021, in: snapshot, into: &fields)
     }
 
     static let table = FieldTable([

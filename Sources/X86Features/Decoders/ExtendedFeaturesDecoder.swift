@@ -8,8 +8,8 @@ public struct ExtendedFeaturesDecoder: LeafDecoder {
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        (DecoderVendor(snapshot).followsAMD ? Self.amd : Self.intel).decode(leaf: 0x8000_0001, in: snapshot)
+    public func decode(_ snapshot: Snapshot, into fields: inout [DecodedField]) {
+        (DecoderVendor(snapshot).followsAMD ? Self.amd : Self.intel).decode(leaf: 0x8000_0001, in: snapshot, into: &fields)
     }
 
     static let signature: [FieldSpec] = [

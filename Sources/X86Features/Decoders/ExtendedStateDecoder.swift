@@ -8,10 +8,8 @@ public struct ExtendedStateDecoder: LeafDecoder {
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        guard ImplementedLeaves.contains(0xD, in: snapshot) else { return [] }
-        var fields: [DecodedField] = []
-        fields.reserveCapacity(64)
+    public func decode(_ snapshot: Snapshot, into fields: inout [DecodedField]) {
+        guard ImplementedLeaves.contains(0xD, in: snapshot) else { return }
         for entry in snapshot.subleaves(of: 0xD) {
             let table: FieldTable = switch entry.subleaf {
             case 0: Self.subleaf0
@@ -21,7 +19,6 @@ public struct ExtendedStateDecoder: LeafDecoder {
             }
             table.decode(leaf: 0xD, subleaf: entry.subleaf, entry.registers, into: &fields)
         }
-        return fields
     }
 
     /// XSAVE state components by their XCR0/IA32_XSS bit number (SDM Vol. 1, 13.1; AMD APM for LWP).

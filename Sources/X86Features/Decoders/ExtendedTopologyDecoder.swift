@@ -8,15 +8,13 @@ public struct ExtendedTopologyDecoder: LeafDecoder {
     /// `leaf` is 0xB (v1) or 0x1F (v2, which adds module, tile, die and die-group levels).
     public init(leaf: UInt32) { leaves = [leaf] }
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
+    public func decode(_ snapshot: Snapshot, into fields: inout [DecodedField]) {
         let leaf = leaves[0]
-        guard ImplementedLeaves.contains(leaf, in: snapshot) else { return [] }
-        var fields: [DecodedField] = []
+        guard ImplementedLeaves.contains(leaf, in: snapshot) else { return }
         for entry in snapshot.subleaves(of: leaf) {
             Self.table.decode(leaf: leaf, subleaf: entry.subleaf, entry.registers, into: &fields)
             if (entry.registers.ecx >> 8) & 0xff == 0 { break }
         }
-        return fields
     }
 
     static let levelType = Choices(["invalid", "SMT", "core", "module", "tile", "die", "die group"])

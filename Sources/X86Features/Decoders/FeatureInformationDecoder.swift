@@ -8,10 +8,10 @@ public struct FeatureInformationDecoder: LeafDecoder {
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
+    public func decode(_ snapshot: Snapshot, into fields: inout [DecodedField]) {
         DecoderVendor(snapshot).followsAMD
-            ? Self.amd.decode(leaf: 1, in: snapshot)
-            : Self.intel.decode(leaf: 1, in: snapshot)
+            ? Self.amd.decode(leaf: 1, in: snapshot, into: &fields)
+            : Self.intel.decode(leaf: 1, in: snapshot, into: &fields)
     }
 
     static let processorType = Choices(["original OEM processor", "OverDrive processor", "dual processor", nil])

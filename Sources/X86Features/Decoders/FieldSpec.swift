@@ -84,14 +84,11 @@ public struct FieldTable: Sendable {
 }
 
 extension FieldTable {
-    /// The fields of one implemented leaf's answer; empty when the CPU does not implement it.
-    public func decode(leaf: UInt32, subleaf: UInt32 = 0, in snapshot: Snapshot) -> [DecodedField] {
+    /// Appends the fields of one implemented leaf's answer; nothing when the CPU does not implement it.
+    public func decode(leaf: UInt32, subleaf: UInt32 = 0, in snapshot: Snapshot, into fields: inout [DecodedField]) {
         guard ImplementedLeaves.contains(leaf, in: snapshot), let registers = snapshot.registers(leaf, subleaf) else {
-            return []
+            return
         }
-        var fields: [DecodedField] = []
-        fields.reserveCapacity(rows.count)
         decode(leaf: leaf, subleaf: subleaf, registers, into: &fields)
-        return fields
     }
 }

@@ -6,7 +6,7 @@ public struct FrequencyDecoder: LeafDecoder {
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] { Self.table.decode(leaf: 0x16, in: snapshot) }
+    public func decode(_ snapshot: Snapshot, into fields: inout [DecodedField]) { Self.table.decode(leaf: 0x16, in: snapshot, into: &fields) }
 
     static let table = FieldTable([
         .bits(.eax, 15, 0, "base_frequency", .megahertz),

@@ -6,7 +6,7 @@ public struct HybridCoreDecoder: LeafDecoder {
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] { Self.table.decode(leaf: 0x1A, in: snapshot) }
+    public func decode(_ snapshot: Snapshot, into fields: inout [DecodedField]) { Self.table.decode(leaf: 0x1A, in: snapshot, into: &fields) }
 
     static let coreType = Choices(sparse: [(0x20, "Intel Atom (efficiency)"), (0x40, "Intel Core (performance)")])
 

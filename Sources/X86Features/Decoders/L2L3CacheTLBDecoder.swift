@@ -7,8 +7,8 @@ public struct L2L3CacheTLBDecoder: LeafDecoder {
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        (DecoderVendor(snapshot).followsAMD ? Self.amd : Self.intel).decode(leaf: 0x8000_0006, in: snapshot)
+    public func decode(_ snapshot: Snapshot, into fields: inout [DecodedField]) {
+        (DecoderVendor(snapshot).followsAMD ? Self.amd : Self.intel).decode(leaf: 0x8000_0006, in: snapshot, into: &fields)
     }
 
     /// AMD APM Vol. 3, CPUID Fn8000_0006: L2/L3 associativity encodings.

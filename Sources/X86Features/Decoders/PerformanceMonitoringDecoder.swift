@@ -6,7 +6,7 @@ public struct PerformanceMonitoringDecoder: LeafDecoder {
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] { Self.table.decode(leaf: 0xA, in: snapshot) }
+    public func decode(_ snapshot: Snapshot, into fields: inout [DecodedField]) { Self.table.decode(leaf: 0xA, in: snapshot, into: &fields) }
 
     static let table = FieldTable([
         .bits(.eax, 7, 0, "pmu_version"),

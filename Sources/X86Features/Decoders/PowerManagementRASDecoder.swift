@@ -7,8 +7,8 @@ public struct PowerManagementRASDecoder: LeafDecoder {
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        (DecoderVendor(snapshot).followsAMD ? Self.amd : Self.intel).decode(leaf: 0x8000_0007, in: snapshot)
+    public func decode(_ snapshot: Snapshot, into fields: inout [DecodedField]) {
+        (DecoderVendor(snapshot).followsAMD ? Self.amd : Self.intel).decode(leaf: 0x8000_0007, in: snapshot, into: &fields)
     }
 
     static let amd = FieldTable([

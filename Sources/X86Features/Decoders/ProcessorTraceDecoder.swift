@@ -7,15 +7,13 @@ public struct ProcessorTraceDecoder: LeafDecoder {
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        guard ImplementedLeaves.contains(0x14, in: snapshot), let first = snapshot.registers(0x14, 0) else { return [] }
-        var fields: [DecodedField] = []
+    public func decode(_ snapshot: Snapshot, into fields: inout [DecodedField]) {
+        guard ImplementedLeaves.contains(0x14, in: snapshot), let first = snapshot.registers(0x14, 0) else { return }
         Self.subleaf0.decode(leaf: 0x14, subleaf: 0, first, into: &fields)
         for entry in snapshot.subleaves(of: 0x14) where entry.subleaf > 0 && entry.subleaf <= first.eax {
             (entry.subleaf == 1 ? Self.subleaf1 : Self.undefined)
                 .decode(leaf: 0x14, subleaf: entry.subleaf, entry.registers, into: &fields)
         }
-        return fields
     }
 
     static let subleaf0 = FieldTable([

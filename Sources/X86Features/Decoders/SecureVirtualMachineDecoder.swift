@@ -6,8 +6,8 @@ public struct SecureVirtualMachineDecoder: LeafDecoder {
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        (DecoderVendor(snapshot).followsAMD ? Self.amd : Self.reserved).decode(leaf: 0x8000_000A, in: snapshot)
+    public func decode(_ snapshot: Snapshot, into fields: inout [DecodedField]) {
+        (DecoderVendor(snapshot).followsAMD ? Self.amd : Self.reserved).decode(leaf: 0x8000_000A, in: snapshot, into: &fields)
     }
 
     static let amd = FieldTable([

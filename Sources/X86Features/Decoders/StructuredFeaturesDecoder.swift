@@ -7,10 +7,8 @@ public struct StructuredFeaturesDecoder: LeafDecoder {
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        guard ImplementedLeaves.contains(7, in: snapshot), let first = snapshot.registers(7, 0) else { return [] }
-        var fields: [DecodedField] = []
-        fields.reserveCapacity(160)
+    public func decode(_ snapshot: Snapshot, into fields: inout [DecodedField]) {
+        guard ImplementedLeaves.contains(7, in: snapshot), let first = snapshot.registers(7, 0) else { return }
         Self.subleaf0.decode(leaf: 7, subleaf: 0, first, into: &fields)
         for entry in snapshot.subleaves(of: 7) where entry.subleaf > 0 && entry.subleaf <= first.eax {
             let table = switch entry.subleaf {
@@ -20,7 +18,6 @@ public struct StructuredFeaturesDecoder: LeafDecoder {
             }
             table.decode(leaf: 7, subleaf: entry.subleaf, entry.registers, into: &fields)
         }
-        return fields
     }
 
     static let subleaf0 = FieldTable([

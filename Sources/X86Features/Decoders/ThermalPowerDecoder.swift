@@ -6,7 +6,7 @@ public struct ThermalPowerDecoder: LeafDecoder {
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] { Self.table.decode(leaf: 6, in: snapshot) }
+    public func decode(_ snapshot: Snapshot, into fields: inout [DecodedField]) { Self.table.decode(leaf: 6, in: snapshot, into: &fields) }
 
     static let table = FieldTable([
         .flag(.eax, 0, "dtherm"),

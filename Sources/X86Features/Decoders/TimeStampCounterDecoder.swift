@@ -6,7 +6,7 @@ public struct TimeStampCounterDecoder: LeafDecoder {
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] { Self.table.decode(leaf: 0x15, in: snapshot) }
+    public func decode(_ snapshot: Snapshot, into fields: inout [DecodedField]) { Self.table.decode(leaf: 0x15, in: snapshot, into: &fields) }
 
     static let table = FieldTable([
         .bits(.eax, 31, 0, "tsc_ratio_denominator"),
