@@ -19,7 +19,8 @@ public enum DecodeBatchRenderer {
         let lanes = max(1, min(System.activeProcessorCount, 8))
         let slots = (0..<lanes).map { _ in RenderSlot() }
         if style == .json { emitText("{\"cpus\": [\n", emit) }
-        let batch = 32 * lanes
+        // Small batches keep each lane's buffer small and hot: fresh pages are what costs most.
+        let batch = 8 * lanes
         var start = 0
         while start < cpus.count {
             let end = min(start + batch, cpus.count)
@@ -64,7 +65,7 @@ public enum DecodeBatchRenderer {
 
 /// One lane's reusable output buffer and field array. Each lane touches only its own slot.
 private final class RenderSlot: @unchecked Sendable {
-    var output = TextOutput(capacity: 1 << 20)
+    var output = TextOutput(capacity: 1 << 18)
     var fields: [DecodedField] = []
 }
 

@@ -76,7 +76,7 @@ public enum DecodeRenderer {
             out.append(hex: entry.leaf, digits: 8)
             out.append("\", \"subleaf\": \"")
             out.append(hex: entry.subleaf, digits: 8)
-            for register in Register.allCases {
+            for register in allRegisters {
                 out.append("\", \"")
                 out.append(Self.registerKeys[register.rawValue])
                 out.append("\": \"")
@@ -110,6 +110,7 @@ public enum DecodeRenderer {
         out.append("\n]}")
     }
 
+    private static let allRegisters: [Register] = [.eax, .ebx, .ecx, .edx]
     private static let registerKeys = ["eax", "ebx", "ecx", "edx"]
     private static let registerNames = ["EAX", "EBX", "ECX", "EDX"]
 
@@ -141,7 +142,7 @@ public enum DecodeRenderer {
         } else {
             out.append(hex: entry.subleaf, digits: 2)
         }
-        for register in Register.allCases {
+        for register in allRegisters {
             out.append("  ")
             out.append(registerKeys[register.rawValue])
             out.append(UInt8(ascii: "="))

@@ -71,6 +71,9 @@ public struct FieldTable: Sendable {
 
     private func appendUnknownBits(leaf: UInt32, subleaf: UInt32, _ registers: Registers,
                                    into fields: inout [DecodedField]) {
+        let unnamedBits = (registers.eax & ~named.0) | (registers.ebx & ~named.1) | (registers.ecx & ~named.2)
+            | (registers.edx & ~named.3)
+        guard unnamedBits != 0 else { return }
         for register in Register.allCases {
             var unnamed = registers[register] & ~namedMask(register)
             while unnamed != 0 {
