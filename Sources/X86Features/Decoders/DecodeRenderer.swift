@@ -33,10 +33,9 @@ public enum DecodeRenderer {
                 out.append("  (no named fields)\n")
             }
             for position in index..<end {
-                out.spaces(2)
-                let start = out.count
-                appendLocation(fields[position].field, into: &out)
-                out.pad(from: start, to: 12)
+                let field = fields[position].field
+                let column = ((field.register.rawValue * 32 + field.high) * 32 + field.low) * locationWidth
+                locations.withUnsafeBytes { out.append(bytes: UnsafeRawBufferPointer(rebasing: $0[column..<column + locationWidth])) }
                 let nameStart = out.count
                 out.append(fields[position].name)
                 out.pad(from: nameStart, to: width + 2)
@@ -151,17 +150,24 @@ public enum DecodeRenderer {
         out.append(10)
     }
 
-    /// `EDX[31:16]` or `ECX[5]`.
-    private static func appendLocation(_ field: CPUIDField, into out: inout TextOutput) {
-        out.append(registerNames[field.register.rawValue])
-        out.append(UInt8(ascii: "["))
-        out.append(decimal: UInt64(field.high))
-        if field.high != field.low {
-            out.append(UInt8(ascii: ":"))
-            out.append(decimal: UInt64(field.low))
+    /// Width of the location column with its indent: `  EDX[31:16]  `.
+    private static let locationWidth = 14
+
+    /// Every possible location column (`  EDX[31:16]  `, `  ECX[5]      `), rendered once, indexed by
+    /// register, high bit and low bit: printing a field's location is then one 14-byte copy.
+    private static let locations: [UInt8] = {
+        var table = [UInt8](repeating: UInt8(ascii: " "), count: 4 * 32 * 32 * locationWidth)
+        for register in 0..<4 {
+            for high in 0..<32 {
+                for low in 0...high {
+                    let text = high == low ? "\(registerNames[register])[\(high)]" : "\(registerNames[register])[\(high):\(low)]"
+                    let start = ((register * 32 + high) * 32 + low) * locationWidth + 2
+                    for (offset, byte) in text.utf8.enumerated() { table[start + offset] = byte }
+                }
+            }
         }
-        out.append(UInt8(ascii: "]"))
-    }
+        return table
+    }()
 
     private static func appendJSONString(_ text: String, into out: inout TextOutput) {
         var text = text
