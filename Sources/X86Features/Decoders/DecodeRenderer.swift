@@ -16,33 +16,40 @@ public enum DecodeRenderer {
         fields.removeAll(keepingCapacity: true)
         LeafDecoders.decode(snapshot, leaf: leaf, into: &fields)
         appendHeader(cpu: cpu, snapshot: snapshot, into: &out)
-        var index = 0
-        for entry in snapshot.entries where leaf == nil || entry.leaf == leaf {
-            guard ImplementedLeaves.contains(entry.leaf, in: snapshot) else { continue }
-            while index < fields.count, LeafKey(fields[index].field.leaf, fields[index].field.subleaf) < entry.key {
-                index += 1
+        let implemented = ImplementedLeaves(snapshot)
+        fields.withUnsafeBufferPointer { fields in
+            locations.withUnsafeBytes { locations in
+                var index = 0
+                for entry in snapshot.entries where leaf == nil || entry.leaf == leaf {
+                    guard implemented.contains(entry.leaf) else { continue }
+                    while index < fields.count,
+                          LeafKey(fields[index].field.leaf, fields[index].field.subleaf) < entry.key {
+                        index += 1
+                    }
+                    var end = index
+                    var width = 0
+                    while end < fields.count, fields[end].field.leaf == entry.leaf,
+                          fields[end].field.subleaf == entry.subleaf {
+                        width = max(width, fields[end].name.utf8.count)
+                        end += 1
+                    }
+                    appendRegisters(entry, into: &out)
+                    if index == end {
+                        out.append("  (no named fields)\n")
+                    }
+                    for position in index..<end {
+                        let field = fields[position].field
+                        let column = ((field.register.rawValue * 32 + field.high) * 32 + field.low) * locationWidth
+                        out.append(bytes: UnsafeRawBufferPointer(rebasing: locations[column..<column + locationWidth]))
+                        let nameStart = out.count
+                        out.append(fields[position].name)
+                        out.pad(from: nameStart, to: width + 2)
+                        fields[position].reading.render(fields[position].value, into: &out)
+                        out.append(10)
+                    }
+                    index = end
+                }
             }
-            var end = index
-            var width = 0
-            while end < fields.count, fields[end].field.leaf == entry.leaf, fields[end].field.subleaf == entry.subleaf {
-                width = max(width, fields[end].name.utf8.count)
-                end += 1
-            }
-            appendRegisters(entry, into: &out)
-            if index == end {
-                out.append("  (no named fields)\n")
-            }
-            for position in index..<end {
-                let field = fields[position].field
-                let column = ((field.register.rawValue * 32 + field.high) * 32 + field.low) * locationWidth
-                locations.withUnsafeBytes { out.append(bytes: UnsafeRawBufferPointer(rebasing: $0[column..<column + locationWidth])) }
-                let nameStart = out.count
-                out.append(fields[position].name)
-                out.pad(from: nameStart, to: width + 2)
-                fields[position].reading.render(fields[position].value, into: &out)
-                out.append(10)
-            }
-            index = end
         }
     }
 
@@ -61,11 +68,12 @@ public enum DecodeRenderer {
         out.append(", \"vendor\": ")
         appendJSONString(snapshot.vendor, into: &out)
         out.append(", \"leaves\": [")
+        let implemented = ImplementedLeaves(snapshot)
         var index = 0
         var firstLeaf = true
         var scratch = TextOutput(capacity: 256)
         for entry in snapshot.entries where leaf == nil || entry.leaf == leaf {
-            guard ImplementedLeaves.contains(entry.leaf, in: snapshot) else { continue }
+            guard implemented.contains(entry.leaf) else { continue }
             while index < fields.count, LeafKey(fields[index].field.leaf, fields[index].field.subleaf) < entry.key {
                 index += 1
             }
