@@ -17,20 +17,22 @@ public enum DecodeBatchRenderer {
     public static func render(_ cpus: [LogicalCPU], leaf: UInt32?, style: Style,
                               emit: (UnsafeBufferPointer<UInt8>) -> Void) {
         let lanes = max(1, min(System.activeProcessorCount, 8))
+        // Each batch gives every lane one chunk of CPUs; the calling thread renders the first chunk while
+        // the others run on the global queue, then it waits (blocking, not spinning) and emits in order.
+        // Chunks are small so that each lane's buffer stays small and hot: on a virtual machine fresh
+        // pages cost more than the text written into them.
+        let chunkSize = 16
         let slots = (0..<lanes).map { _ in RenderSlot() }
         if style == .json { emitText("{\"cpus\": [\n", emit) }
-        // Small batches keep each lane's buffer small and hot: fresh pages are what costs most.
-        let batch = 8 * lanes
         var start = 0
         while start < cpus.count {
-            let end = min(start + batch, cpus.count)
-            let perLane = (end - start + lanes - 1) / lanes
+            let end = min(start + lanes * chunkSize, cpus.count)
             let batchStart = start
-            let work: @Sendable (Int) -> Void = { lane in
-                let slot = slots[lane]
+            let work: @Sendable (Int) -> Void = { chunk in
+                let slot = slots[chunk]
                 slot.output.removeAll()
-                let first = batchStart + lane * perLane
-                let last = min(first + perLane, end)
+                let first = batchStart + chunk * chunkSize
+                let last = min(first + chunkSize, end)
                 guard first < last else { return }
                 for index in first..<last {
                     let cpu = cpus[index]
@@ -46,12 +48,14 @@ public enum DecodeBatchRenderer {
                     }
                 }
             }
-            if lanes == 1 || end - start < 2 * lanes {
-                for lane in 0..<lanes { work(lane) }
-            } else {
-                DispatchQueue.concurrentPerform(iterations: lanes, execute: work)
+            let chunks = (end - start + chunkSize - 1) / chunkSize
+            let group = DispatchGroup()
+            for chunk in 1..<max(chunks, 1) {
+                DispatchQueue.global().async(group: group) { work(chunk) }
             }
-            for slot in slots where slot.output.count > 0 { emit(slot.output.bytes) }
+            work(0)
+            group.wait()
+            for slot in slots.prefix(chunks) where slot.output.count > 0 { emit(slot.output.bytes) }
             start = end
         }
         if style == .json { emitText("\n]}\n", emit) }

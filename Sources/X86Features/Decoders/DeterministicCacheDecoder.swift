@@ -33,7 +33,8 @@ public struct DeterministicCacheDecoder: LeafDecoder {
         .bits(.ebx, 21, 12, "line_partitions", .countPlusOne),
         .bits(.ebx, 31, 22, "ways", .countPlusOne),
         .bits(.ecx, 31, 0, "sets", .countPlusOne),
-        .flag(.edx, 0, "wbinvd_not_inclusive"),
+        // Set means WBINVD/INVD is NOT guaranteed to act on lower-level caches of other threads sharing this one.
+        .flag(.edx, 0, "wbinvd_no_lower_guarantee"),
         .flag(.edx, 1, "inclusive"),
     ]
 

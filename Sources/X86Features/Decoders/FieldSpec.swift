@@ -7,6 +7,8 @@ public struct FieldSpec: Sendable {
     public let low: Int
     public let name: String
     public let reading: FieldReading
+    /// The field's bits within its register.
+    public let mask: UInt32
 
     public init(_ register: Register, bits high: Int, _ low: Int, _ name: String, _ reading: FieldReading) {
         precondition(0 <= low && low <= high && high < 32, "bit range must lie within 0...31")
@@ -15,6 +17,8 @@ public struct FieldSpec: Sendable {
         self.low = low
         self.name = name
         self.reading = reading
+        let width = high - low + 1
+        mask = (width == 32 ? UInt32.max : (UInt32(1) << UInt32(width)) - 1) << UInt32(low)
     }
 
     /// A one-bit capability flag.
@@ -26,11 +30,6 @@ public struct FieldSpec: Sendable {
     public static func bits(_ register: Register, _ high: Int, _ low: Int, _ name: String,
                             _ reading: FieldReading = .count) -> FieldSpec {
         FieldSpec(register, bits: high, low, name, reading)
-    }
-
-    var mask: UInt32 {
-        let width = high - low + 1
-        return (width == 32 ? UInt32.max : (UInt32(1) << UInt32(width)) - 1) << UInt32(low)
     }
 }
 
@@ -49,13 +48,16 @@ public struct FieldTable: Sendable {
 
     /// Appends every row's field for one CPUID answer, then one `unknown` field per set unnamed bit.
     public func decode(leaf: UInt32, subleaf: UInt32, _ registers: Registers, into fields: inout [DecodedField]) {
-        for row in rows {
-            let raw = registers[row.register]
-            fields.append(DecodedField(
-                field: CPUIDField(leaf, subleaf, row.register, bits: row.high, row.low),
-                name: row.name,
-                value: (raw & row.mask) >> UInt32(row.low),
-                reading: row.reading))
+        rows.withUnsafeBufferPointer { rows in
+            for index in rows.indices {
+                let register = rows[index].register
+                let low = rows[index].low
+                fields.append(DecodedField(
+                    field: CPUIDField(leaf, subleaf, register, bits: rows[index].high, low),
+                    name: rows[index].name,
+                    value: (registers[register] & rows[index].mask) >> UInt32(low),
+                    reading: rows[index].reading))
+            }
         }
         appendUnknownBits(leaf: leaf, subleaf: subleaf, registers, into: &fields)
     }

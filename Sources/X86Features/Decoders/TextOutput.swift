@@ -58,11 +58,8 @@ public struct TextOutput: ~Copyable {
 
     public mutating func append(bytes: UnsafeRawBufferPointer) {
         reserve(bytes.count)
-        if bytes.count <= 32 {
-            // Names and words are short; a byte loop beats a call to memmove for them.
-            for i in 0..<bytes.count { base[count + i] = bytes[i] }
-        } else if let source = bytes.baseAddress {
-            (base + count).update(from: source.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        if let source = bytes.baseAddress {
+            UnsafeMutableRawPointer(base + count).copyMemory(from: source, byteCount: bytes.count)
         }
         count += bytes.count
     }
