@@ -226,4 +226,19 @@ final class DecoderTests: XCTestCase {
             XCTAssertEqual(batched, Array(expected.bytes), "\(style)")
         }
     }
+
+    func testVIAReportsL1CachesInAMDsLayout() {
+        // VIA C7-M (libcpuid corpus, via/esther): CentaurHauls, 0x80000005 ECX = 0x40040140.
+        let snapshot = Snapshot([
+            CPUIDEntry(leaf: 0, eax: 1, ebx: 0x746e_6543, ecx: 0x736c_7561, edx: 0x4872_7561),
+            CPUIDEntry(leaf: 0x8000_0000, eax: 0x8000_0006, ebx: 0, ecx: 0, edx: 0),
+            CPUIDEntry(leaf: 0x8000_0005, eax: 0, ebx: 0x0880_0880, ecx: 0x4004_0140, edx: 0x4004_0140),
+        ])
+        let fields = LeafDecoders.decode(snapshot)
+        XCTAssertEqual(fields.meaning("l1d_size", leaf: 0x8000_0005), "64 KiB")
+        XCTAssertEqual(fields.meaning("l1d_ways", leaf: 0x8000_0005), "4-way")
+        XCTAssertEqual(fields.meaning("l1d_line_size", leaf: 0x8000_0005), "64 bytes")
+        XCTAssertEqual(fields.meaning("l1_dtlb_4k_entries", leaf: 0x8000_0005), "128")
+        XCTAssertFalse(fields.contains { $0.name == "unknown" })
+    }
 }
