@@ -1,5 +1,6 @@
 import CPUID
 import Dispatch
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,43 +18,48 @@ public enum DecodeBatchRenderer {
     public static func render(_ cpus: [LogicalCPU], leaf: UInt32?, style: Style,
                               emit: (UnsafeBufferPointer<UInt8>) -> Void) {
         let lanes = max(1, min(System.activeProcessorCount, 8))
-        // Each batch gives every lane one chunk of CPUs; the calling thread renders the first chunk while
-        // the others run on the global queue, then it waits (blocking, not spinning) and emits in order.
-        // Chunks are small so that each lane's buffer stays small and hot: on a virtual machine fresh
-        // pages cost more than the text written into them.
-        let chunkSize = 16
-        let slots = (0..<lanes).map { _ in RenderSlot() }
+        // A batch is split into small chunks of CPUs, each rendered into its own buffer. The calling thread
+        // and lanes - 1 helpers on the global queue claim chunks from a shared counter until none is left,
+        // so a helper that starts late (its core busy with something else) costs nothing: the caller
+        // simply renders more chunks itself. Then the caller waits (blocking, not spinning) for chunks in
+        // flight and emits the batch in CPU order. Buffers stay small and are reused: on a virtual
+        // machine fresh pages cost more than the text written into them.
+        let chunkSize = 8
+        let slots = (0..<(lanes == 1 ? 1 : 4 * lanes)).map { _ in RenderSlot() }
         if style == .json { emitText("{\"cpus\": [\n", emit) }
         var start = 0
         while start < cpus.count {
-            let end = min(start + lanes * chunkSize, cpus.count)
+            let end = min(start + slots.count * chunkSize, cpus.count)
+            let chunks = (end - start + chunkSize - 1) / chunkSize
             let batchStart = start
-            let work: @Sendable (Int) -> Void = { chunk in
-                let slot = slots[chunk]
-                slot.output.removeAll()
-                let first = batchStart + chunk * chunkSize
-                let last = min(first + chunkSize, end)
-                guard first < last else { return }
-                for index in first..<last {
-                    let cpu = cpus[index]
-                    switch style {
-                    case .text:
-                        if index > 0 { slot.output.append(10) }
-                        DecodeRenderer.appendText(cpu: cpu.number, snapshot: cpu.snapshot, leaf: leaf,
-                                                  into: &slot.output, scratch: &slot.fields)
-                    case .json:
-                        if index > 0 { slot.output.append(",\n") }
-                        DecodeRenderer.appendJSON(cpu: cpu.number, snapshot: cpu.snapshot, leaf: leaf,
-                                                  into: &slot.output, scratch: &slot.fields)
+            let counter = ChunkCounter()
+            let claimAndRender: @Sendable () -> Void = {
+                while true {
+                    let chunk = counter.next.add(1, ordering: .relaxed).oldValue
+                    guard chunk < chunks else { return }
+                    let slot = slots[chunk]
+                    slot.output.removeAll()
+                    let first = batchStart + chunk * chunkSize
+                    for index in first..<min(first + chunkSize, end) {
+                        let cpu = cpus[index]
+                        switch style {
+                        case .text:
+                            if index > 0 { slot.output.append(10) }
+                            DecodeRenderer.appendText(cpu: cpu.number, snapshot: cpu.snapshot, leaf: leaf,
+                                                      into: &slot.output, scratch: &slot.fields)
+                        case .json:
+                            if index > 0 { slot.output.append(",\n") }
+                            DecodeRenderer.appendJSON(cpu: cpu.number, snapshot: cpu.snapshot, leaf: leaf,
+                                                      into: &slot.output, scratch: &slot.fields)
+                        }
                     }
                 }
             }
-            let chunks = (end - start + chunkSize - 1) / chunkSize
             let group = DispatchGroup()
-            for chunk in 1..<max(chunks, 1) {
-                DispatchQueue.global().async(group: group) { work(chunk) }
+            if chunks > 1 {
+                for _ in 1..<lanes { DispatchQueue.global().async(group: group, execute: claimAndRender) }
             }
-            work(0)
+            claimAndRender()
             group.wait()
             for slot in slots.prefix(chunks) where slot.output.count > 0 { emit(slot.output.bytes) }
             start = end
@@ -67,7 +73,13 @@ public enum DecodeBatchRenderer {
     }
 }
 
-/// One lane's reusable output buffer and field array. Each lane touches only its own slot.
+/// The next chunk of a batch to render, claimed atomically by whichever thread is free.
+private final class ChunkCounter: Sendable {
+    let next = Atomic<Int>(0)
+}
+
+/// One chunk's reusable output buffer and field array. One thread at a time renders a chunk: the
+/// counter hands each chunk index out once per batch.
 private final class RenderSlot: @unchecked Sendable {
     var output = TextOutput(capacity: 1 << 18)
     var fields: [DecodedField] = []
