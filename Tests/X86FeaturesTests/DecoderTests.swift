@@ -241,4 +241,32 @@ final class DecoderTests: XCTestCase {
         XCTAssertEqual(fields.meaning("l1_dtlb_4k_entries", leaf: 0x8000_0005), "128")
         XCTAssertFalse(fields.contains { $0.name == "unknown" })
     }
+
+    /// The table path of the text renderer must print exactly what the decoded fields say.
+    func testTablePathPrintsWhatTheFieldsSay() throws {
+        var snapshots = [try RawFixture.snapshot("amd-epyc-genoa-kvm.raw"), try RawFixture.snapshot("intel-core-i3-1220p.raw")]
+        // Unknown bits, a short table (leaf 0x1A) and subleaves past the end of leaves 4 and 7.
+        var odd = snapshots[1]
+        odd.set(0x1A, 0, .ebx, to: 0x8000_0001)
+        odd.set(CPUIDEntry(leaf: 4, subleaf: 9, eax: 0x121, ebx: 0, ecx: 0, edx: 0))
+        odd.set(CPUIDEntry(leaf: 7, subleaf: 5, eax: 1, ebx: 0, ecx: 0, edx: 0))
+        snapshots.append(odd)
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("../shared/corpus/libcpuid").standardizedFileURL
+        if let walker = FileManager.default.enumerator(at: corpus, includingPropertiesForKeys: nil) {
+            for case let file as URL in walker where file.pathExtension == "test" && !file.path.contains("/arm/") {
+                if let dump = try? DumpReader.read(path: file.path) { snapshots.append(dump.first) }
+            }
+        }
+        for (index, snapshot) in snapshots.enumerated() {
+            for leaf in [nil, UInt32(7), 0x1A] as [UInt32?] {
+                var fast = TextOutput()
+                var reference = TextOutput()
+                DecodeRenderer.appendText(cpu: index, snapshot: snapshot, leaf: leaf, into: &fast)
+                DecodeRenderer.appendTextFromFields(cpu: index, snapshot: snapshot, leaf: leaf, into: &reference)
+                XCTAssertEqual(fast.string, reference.string, "snapshot \(index), leaf \(String(describing: leaf))")
+            }
+        }
+        XCTAssertGreaterThanOrEqual(snapshots.count, 3)
+    }
 }

@@ -10,45 +10,87 @@ public enum DecodeRenderer {
         appendText(cpu: cpu, snapshot: snapshot, leaf: leaf, into: &out, scratch: &fields)
     }
 
-    /// As above, decoding into a caller's array that is reused from CPU to CPU.
+    /// As above, with a caller's array that is reused from CPU to CPU. Answers of `FieldTableDecoder`s
+    /// print straight from their tables; only the other decoders' fields (vendor and brand strings, ...)
+    /// and answers with unnamed bits go through `DecodedField`s. The text is the same either way.
     static func appendText(cpu: Int, snapshot: Snapshot, leaf: UInt32?, into out: inout TextOutput,
                            scratch fields: inout [DecodedField]) {
         fields.removeAll(keepingCapacity: true)
-        LeafDecoders.decode(snapshot, leaf: leaf, into: &fields)
+        LeafDecoders.decode(snapshot, leaf: leaf, decoders: LeafDecoders.fieldDecoders, into: &fields)
         appendHeader(cpu: cpu, snapshot: snapshot, into: &out)
         let implemented = ImplementedLeaves(snapshot)
-        fields.withUnsafeBufferPointer { fields in
-            locations.withUnsafeBytes { locations in
-                var index = 0
-                for entry in snapshot.entries where leaf == nil || entry.leaf == leaf {
-                    guard implemented.contains(entry.leaf) else { continue }
-                    while index < fields.count,
-                          LeafKey(fields[index].field.leaf, fields[index].field.subleaf) < entry.key {
-                        index += 1
-                    }
-                    var end = index
-                    var width = 0
-                    while end < fields.count, fields[end].field.leaf == entry.leaf,
-                          fields[end].field.subleaf == entry.subleaf {
-                        width = max(width, fields[end].name.utf8.count)
-                        end += 1
-                    }
-                    appendRegisters(entry, into: &out)
-                    if index == end {
-                        out.append("  (no named fields)\n")
-                    }
-                    for position in index..<end {
-                        let field = fields[position].field
-                        let column = ((field.register.rawValue * 32 + field.high) * 32 + field.low) * locationWidth
-                        out.append(bytes: UnsafeRawBufferPointer(rebasing: locations[column..<column + locationWidth]))
-                        let nameStart = out.count
-                        out.append(fields[position].name)
-                        out.pad(from: nameStart, to: width + 2)
-                        fields[position].reading.render(fields[position].value, into: &out)
-                        out.append(10)
-                    }
-                    index = end
+        var groupFields: [DecodedField] = []
+        var index = 0
+        for entry in snapshot.entries where leaf == nil || entry.leaf == leaf {
+            guard implemented.contains(entry.leaf) else { continue }
+            appendRegisters(entry, into: &out)
+            if let decoder = LeafDecoders.tableDecoders[entry.leaf] {
+                guard let table = decoder.table(for: entry, in: snapshot) else {
+                    out.append("  (no named fields)\n")
+                    continue
                 }
+                if table.hasUnnamedBits(entry.registers) {
+                    groupFields.removeAll(keepingCapacity: true)
+                    table.decode(leaf: entry.leaf, subleaf: entry.subleaf, entry.registers, into: &groupFields)
+                    groupFields.withUnsafeBufferPointer { appendGroup($0[...], into: &out) }
+                } else if table.rows.isEmpty {
+                    out.append("  (no named fields)\n")
+                } else {
+                    table.render(entry.registers, into: &out)
+                }
+                continue
+            }
+            while index < fields.count, LeafKey(fields[index].field.leaf, fields[index].field.subleaf) < entry.key {
+                index += 1
+            }
+            var end = index
+            while end < fields.count, fields[end].field.leaf == entry.leaf, fields[end].field.subleaf == entry.subleaf {
+                end += 1
+            }
+            fields.withUnsafeBufferPointer { appendGroup($0[index..<end], into: &out) }
+            index = end
+        }
+    }
+
+    /// The same text built only from decoded fields: the reference the table path must match.
+    static func appendTextFromFields(cpu: Int, snapshot: Snapshot, leaf: UInt32?, into out: inout TextOutput) {
+        let fields = LeafDecoders.decode(snapshot, leaf: leaf)
+        appendHeader(cpu: cpu, snapshot: snapshot, into: &out)
+        let implemented = ImplementedLeaves(snapshot)
+        var index = 0
+        for entry in snapshot.entries where leaf == nil || entry.leaf == leaf {
+            guard implemented.contains(entry.leaf) else { continue }
+            appendRegisters(entry, into: &out)
+            while index < fields.count, LeafKey(fields[index].field.leaf, fields[index].field.subleaf) < entry.key {
+                index += 1
+            }
+            var end = index
+            while end < fields.count, fields[end].field.leaf == entry.leaf, fields[end].field.subleaf == entry.subleaf {
+                end += 1
+            }
+            fields.withUnsafeBufferPointer { appendGroup($0[index..<end], into: &out) }
+            index = end
+        }
+    }
+
+    /// One answer's fields, one line each, the names padded to the longest name of the group.
+    private static func appendGroup(_ group: Slice<UnsafeBufferPointer<DecodedField>>, into out: inout TextOutput) {
+        guard !group.isEmpty else {
+            out.append("  (no named fields)\n")
+            return
+        }
+        var width = 0
+        for field in group.indices { width = max(width, group[field].name.utf8.count) }
+        locations.withUnsafeBytes { locations in
+            for position in group.indices {
+                let field = group[position].field
+                let column = ((field.register.rawValue * 32 + field.high) * 32 + field.low) * locationWidth
+                out.append(bytes: UnsafeRawBufferPointer(rebasing: locations[column..<column + locationWidth]))
+                let nameStart = out.count
+                out.append(group[position].name)
+                out.pad(from: nameStart, to: width + 2)
+                group[position].reading.render(group[position].value, into: &out)
+                out.append(10)
             }
         }
     }
@@ -159,7 +201,13 @@ public enum DecodeRenderer {
     }
 
     /// Width of the location column with its indent: `  EDX[31:16]  `.
-    private static let locationWidth = 14
+    static let locationWidth = 14
+
+    /// The location column of one bit range, `  EDX[31:16]  `.
+    static func location(register: Register, high: Int, low: Int) -> ArraySlice<UInt8> {
+        let column = ((register.rawValue * 32 + high) * 32 + low) * locationWidth
+        return locations[column..<column + locationWidth]
+    }
 
     /// Every possible location column (`  EDX[31:16]  `, `  ECX[5]      `), rendered once, indexed by
     /// register, high bit and low bit: printing a field's location is then one 14-byte copy.

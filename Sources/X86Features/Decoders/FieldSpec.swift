@@ -38,12 +38,49 @@ public struct FieldSpec: Sendable {
 public struct FieldTable: Sendable {
     public let rows: [FieldSpec]
     private let named: (UInt32, UInt32, UInt32, UInt32)
+    /// The longest row name, which sets the name column when the rows are printed.
+    let nameWidth: Int
+    /// Every row's text up to its meaning (`  EAX[3:0]   stepping   `), all `prefixLength` bytes long.
+    private let prefixes: [UInt8]
+    private let prefixLength: Int
 
     public init(_ rows: [FieldSpec]) {
         self.rows = rows
         var masks: [UInt32] = [0, 0, 0, 0]
         for row in rows { masks[row.register.rawValue] |= row.mask }
         named = (masks[0], masks[1], masks[2], masks[3])
+        nameWidth = rows.map(\.name.utf8.count).max() ?? 0
+        prefixLength = DecodeRenderer.locationWidth + nameWidth + 2
+        var prefixes: [UInt8] = []
+        prefixes.reserveCapacity(rows.count * prefixLength)
+        for row in rows {
+            prefixes += DecodeRenderer.location(register: row.register, high: row.high, low: row.low)
+            prefixes += Array(row.name.utf8)
+            prefixes += repeatElement(UInt8(ascii: " "), count: nameWidth + 2 - row.name.utf8.count)
+        }
+        self.prefixes = prefixes
+    }
+
+    /// Whether any set bit of this answer is named by no row (it would be listed as `unknown`).
+    func hasUnnamedBits(_ registers: Registers) -> Bool {
+        (registers.eax & ~named.0) | (registers.ebx & ~named.1) | (registers.ecx & ~named.2)
+            | (registers.edx & ~named.3) != 0
+    }
+
+    /// Prints every row's line for one answer, as `DecodeRenderer` prints decoded fields, without
+    /// building them. Callers print answers with unnamed bits through the fields instead.
+    func render(_ registers: Registers, into out: inout TextOutput) {
+        prefixes.withUnsafeBytes { prefixes in
+            rows.withUnsafeBufferPointer { rows in
+                for index in rows.indices {
+                    let start = index * prefixLength
+                    out.append(bytes: UnsafeRawBufferPointer(rebasing: prefixes[start..<start + prefixLength]))
+                    let value = (registers[rows[index].register] & rows[index].mask) >> UInt32(rows[index].low)
+                    rows[index].reading.render(value, into: &out)
+                    out.append(10)
+                }
+            }
+        }
     }
 
     /// Appends every row's field for one CPUID answer, then one `unknown` field per set unnamed bit.
@@ -73,9 +110,7 @@ public struct FieldTable: Sendable {
 
     private func appendUnknownBits(leaf: UInt32, subleaf: UInt32, _ registers: Registers,
                                    into fields: inout [DecodedField]) {
-        let unnamedBits = (registers.eax & ~named.0) | (registers.ebx & ~named.1) | (registers.ecx & ~named.2)
-            | (registers.edx & ~named.3)
-        guard unnamedBits != 0 else { return }
+        guard hasUnnamedBits(registers) else { return }
         for register in Register.allCases {
             var unnamed = registers[register] & ~namedMask(register)
             while unnamed != 0 {
