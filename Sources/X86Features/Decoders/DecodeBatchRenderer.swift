@@ -14,10 +14,10 @@ public enum DecodeBatchRenderer {
         case json
     }
 
-    /// Renders `cpus` and hands the text to `emit` in order, in pieces of a few hundred KiB or more.
+    /// Renders `cpus` and hands the text to `emit` in CPU order, one chunk of CPUs at a time.
     public static func render(_ cpus: [LogicalCPU], leaf: UInt32?, style: Style,
                               emit: (UnsafeBufferPointer<UInt8>) -> Void) {
-        let lanes = max(1, min(System.activeProcessorCount, 8))
+        let lanes = max(1, min(OnlineProcessors.count, 8))
         // A batch is split into small chunks of CPUs, each rendered into its own buffer. The calling thread
         // and lanes - 1 helpers on the global queue claim chunks from a shared counter until none is left,
         // so a helper that starts late (its core busy with something else) costs nothing: the caller
@@ -86,8 +86,8 @@ private final class RenderSlot: @unchecked Sendable {
 }
 
 /// The number of online CPUs, the most lanes worth running.
-enum System {
-    static var activeProcessorCount: Int {
+enum OnlineProcessors {
+    static var count: Int {
         #if canImport(Glibc)
         return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         #else
