@@ -35,9 +35,25 @@ public struct DecodedField: Hashable, Sendable {
 }
 
 /// Decodes the fields of one leaf. Each leaf has one decoder; `LeafDecoders.all` lists them.
+/// A decoder implements either `decode(_:)` or, to save a copy when decoding many CPUs,
+/// `decode(_:into:)`; each has a default built on the other.
 public protocol LeafDecoder: Sendable {
     /// The leaves this decoder reads.
     var leaves: [UInt32] { get }
     /// Every field it can name, for every subleaf present in the snapshot, in subleaf order.
     func decode(_ snapshot: Snapshot) -> [DecodedField]
+    /// Appends the same fields to `fields`.
+    func decode(_ snapshot: Snapshot, into fields: inout [DecodedField])
+}
+
+extension LeafDecoder {
+    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
+        var fields: [DecodedField] = []
+        decode(snapshot, into: &fields)
+        return fields
+    }
+
+    public func decode(_ snapshot: Snapshot, into fields: inout [DecodedField]) {
+        fields += decode(snapshot)
+    }
 }

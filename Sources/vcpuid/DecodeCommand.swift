@@ -32,22 +32,9 @@ struct DecodeCommand: ParsableCommand {
 
     func run() throws {
         let dump = try input.loadDump()
-        let leafNumber = leaf.flatMap(Self.parseLeaf)
-        var out: [UInt8] = []
-        out.reserveCapacity(1 << 20)
-        if json { out.append(contentsOf: Array("{\"cpus\": [\n".utf8)) }
-        for (position, cpu) in dump.cpus.enumerated() {
-            if json {
-                if position > 0 { out.append(contentsOf: Array(",\n".utf8)) }
-                DecodeRenderer.appendJSON(cpu: cpu.number, snapshot: cpu.snapshot, leaf: leafNumber, into: &out)
-            } else {
-                if position > 0 { out.append(10) }
-                DecodeRenderer.appendText(cpu: cpu.number, snapshot: cpu.snapshot, leaf: leafNumber, into: &out)
-            }
-            if out.count > 1 << 20 { Self.flush(&out) }
+        DecodeBatchRenderer.render(dump.cpus, leaf: leaf.flatMap(Self.parseLeaf), style: json ? .json : .text) {
+            TextOutput.write($0, to: STDOUT_FILENO)
         }
-        if json { out.append(contentsOf: Array("\n]}\n".utf8)) }
-        Self.flush(&out)
     }
 
     /// Accepts `0x`-prefixed or `h`-suffixed hex (the SDM's `12H`), otherwise decimal.
@@ -56,18 +43,5 @@ struct DecodeCommand: ParsableCommand {
         if lower.hasPrefix("0x") { return UInt32(lower.dropFirst(2), radix: 16) }
         if lower.hasSuffix("h") { return UInt32(lower.dropLast(), radix: 16) }
         return UInt32(lower)
-    }
-
-    private static func flush(_ out: inout [UInt8]) {
-        var written = 0
-        while written < out.count {
-            let n = out.withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress! + written, $0.count - written) }
-            if n <= 0 {
-                if n < 0, errno == EINTR { continue }
-                break
-            }
-            written += n
-        }
-        out.removeAll(keepingCapacity: true)
     }
 }

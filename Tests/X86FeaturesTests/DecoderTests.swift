@@ -205,4 +205,68 @@ final class DecoderTests: XCTestCase {
         XCTAssertFalse(vendor(0x6853_2020).followsAMD)
         XCTAssertEqual(vendor(0), .other)
     }
+
+    func testBatchRenderingMatchesOneCPUAtATime() throws {
+        let snapshots = [try RawFixture.snapshot("amd-epyc-genoa-kvm.raw"), try RawFixture.snapshot("intel-core-i3-1220p.raw")]
+        let cpus = (0..<150).map { LogicalCPU(number: $0, snapshot: snapshots[$0 % 2]) }
+        for style in [DecodeBatchRenderer.Style.text, .json] {
+            var batched: [UInt8] = []
+            DecodeBatchRenderer.render(cpus, leaf: nil, style: style) { batched += $0 }
+            var expected = TextOutput()
+            if style == .json { expected.append("{\"cpus\": [\n") }
+            for cpu in cpus {
+                if cpu.number > 0 { expected.append(style == .json ? ",\n" : "\n") }
+                if style == .json {
+                    DecodeRenderer.appendJSON(cpu: cpu.number, snapshot: cpu.snapshot, into: &expected)
+                } else {
+                    DecodeRenderer.appendText(cpu: cpu.number, snapshot: cpu.snapshot, into: &expected)
+                }
+            }
+            if style == .json { expected.append("\n]}\n") }
+            XCTAssertEqual(batched, Array(expected.bytes), "\(style)")
+        }
+    }
+
+    func testVIAReportsL1CachesInAMDsLayout() {
+        // VIA C7-M (libcpuid corpus, via/esther): CentaurHauls, 0x80000005 ECX = 0x40040140.
+        let snapshot = Snapshot([
+            CPUIDEntry(leaf: 0, eax: 1, ebx: 0x746e_6543, ecx: 0x736c_7561, edx: 0x4872_7561),
+            CPUIDEntry(leaf: 0x8000_0000, eax: 0x8000_0006, ebx: 0, ecx: 0, edx: 0),
+            CPUIDEntry(leaf: 0x8000_0005, eax: 0, ebx: 0x0880_0880, ecx: 0x4004_0140, edx: 0x4004_0140),
+        ])
+        let fields = LeafDecoders.decode(snapshot)
+        XCTAssertEqual(fields.meaning("l1d_size", leaf: 0x8000_0005), "64 KiB")
+        XCTAssertEqual(fields.meaning("l1d_ways", leaf: 0x8000_0005), "4-way")
+        XCTAssertEqual(fields.meaning("l1d_line_size", leaf: 0x8000_0005), "64 bytes")
+        XCTAssertEqual(fields.meaning("l1_dtlb_4k_entries", leaf: 0x8000_0005), "128")
+        XCTAssertFalse(fields.contains { $0.name == "unknown" })
+    }
+
+    /// The table path of the text renderer must print exactly what the decoded fields say.
+    func testTablePathPrintsWhatTheFieldsSay() throws {
+        var snapshots = [try RawFixture.snapshot("amd-epyc-genoa-kvm.raw"), try RawFixture.snapshot("intel-core-i3-1220p.raw")]
+        // Unknown bits, a short table (leaf 0x1A) and subleaves past the end of leaves 4 and 7.
+        var odd = snapshots[1]
+        odd.set(0x1A, 0, .ebx, to: 0x8000_0001)
+        odd.set(CPUIDEntry(leaf: 4, subleaf: 9, eax: 0x121, ebx: 0, ecx: 0, edx: 0))
+        odd.set(CPUIDEntry(leaf: 7, subleaf: 5, eax: 1, ebx: 0, ecx: 0, edx: 0))
+        snapshots.append(odd)
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("../shared/corpus/libcpuid").standardizedFileURL
+        if let walker = FileManager.default.enumerator(at: corpus, includingPropertiesForKeys: nil) {
+            for case let file as URL in walker where file.pathExtension == "test" && !file.path.contains("/arm/") {
+                if let dump = try? DumpReader.read(path: file.path) { snapshots.append(dump.first) }
+            }
+        }
+        for (index, snapshot) in snapshots.enumerated() {
+            for leaf in [nil, UInt32(7), 0x1A] as [UInt32?] {
+                var fast = TextOutput()
+                var reference = TextOutput()
+                DecodeRenderer.appendText(cpu: index, snapshot: snapshot, leaf: leaf, into: &fast)
+                DecodeRenderer.appendTextFromFields(cpu: index, snapshot: snapshot, leaf: leaf, into: &reference)
+                XCTAssertEqual(fast.string, reference.string, "snapshot \(index), leaf \(String(describing: leaf))")
+            }
+        }
+        XCTAssertGreaterThanOrEqual(snapshots.count, 3)
+    }
 }

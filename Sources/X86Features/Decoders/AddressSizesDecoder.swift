@@ -3,13 +3,14 @@ import CPUID
 /// Leaf 0x80000008: physical and linear address widths; on AMD also the guest physical width,
 /// the EBX feature flags (speculation controls, CLZERO, INVLPGB, ...), thread count and APIC ID size.
 /// Intel defines only the two widths and EBX[9] WBNOINVD.
-public struct AddressSizesDecoder: LeafDecoder {
+public struct AddressSizesDecoder: FieldTableDecoder {
     public let leaves: [UInt32] = [0x8000_0008]
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        (DecoderVendor(snapshot).followsAMD ? Self.amd : Self.intel).decode(leaf: 0x8000_0008, in: snapshot)
+    public func table(for entry: CPUIDEntry, in snapshot: Snapshot) -> FieldTable? {
+        guard entry.subleaf == 0 else { return nil }
+        return DecoderVendor(snapshot).followsAMD ? Self.amd : Self.intel
     }
 
     static let perfTSCSize = Choices(["40 bits", "48 bits", "56 bits", "64 bits"])

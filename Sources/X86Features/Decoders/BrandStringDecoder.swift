@@ -6,18 +6,18 @@ public struct BrandStringDecoder: LeafDecoder {
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        guard ImplementedLeaves.contains(0x8000_0004, in: snapshot) else { return [] }
+    public func decode(_ snapshot: Snapshot, into fields: inout [DecodedField]) {
+        guard ImplementedLeaves.contains(0x8000_0004, in: snapshot) else { return }
         var words: [UInt32] = []
         words.reserveCapacity(12)
         for leaf in leaves {
-            guard let r = snapshot.registers(leaf) else { return [] }
+            guard let r = snapshot.registers(leaf) else { return }
             words += [r.eax, r.ebx, r.ecx, r.edx]
         }
         var text = Substring(VendorText.ascii(words))
         while text.first == " " { text.removeFirst() }
         while text.last == " " { text.removeLast() }
-        return [DecodedField(field: CPUIDField(0x8000_0002, 0, .eax, bits: 31, 0), name: "brand_string",
-                             value: words[0], reading: .text(text.isEmpty ? "(empty)" : String(text)))]
+        fields.append(DecodedField(field: CPUIDField(0x8000_0002, 0, .eax, bits: 31, 0), name: "brand_string",
+                             value: words[0], reading: .text(text.isEmpty ? "(empty)" : String(text))))
     }
 }

@@ -5,159 +5,232 @@ import CPUID
 public enum DecodeRenderer {
     /// One CPU as text: a header line, then for every implemented leaf and subleaf (or only `leaf`)
     /// its raw registers followed by its fields, one per line: location, name, meaning.
-    public static func appendText(cpu: Int, snapshot: Snapshot, leaf: UInt32? = nil, into out: inout [UInt8]) {
-        let fields = LeafDecoders.decode(snapshot, leaf: leaf)
+    public static func appendText(cpu: Int, snapshot: Snapshot, leaf: UInt32? = nil, into out: inout TextOutput) {
+        var fields: [DecodedField] = []
+        appendText(cpu: cpu, snapshot: snapshot, leaf: leaf, into: &out, scratch: &fields)
+    }
+
+    /// As above, with a caller's array that is reused from CPU to CPU. Answers of `FieldTableDecoder`s
+    /// print straight from their tables; only the other decoders' fields (vendor and brand strings, ...)
+    /// and answers with unnamed bits go through `DecodedField`s. The text is the same either way.
+    static func appendText(cpu: Int, snapshot: Snapshot, leaf: UInt32?, into out: inout TextOutput,
+                           scratch fields: inout [DecodedField]) {
+        fields.removeAll(keepingCapacity: true)
+        LeafDecoders.decode(snapshot, leaf: leaf, decoders: LeafDecoders.fieldDecoders, into: &fields)
         appendHeader(cpu: cpu, snapshot: snapshot, into: &out)
+        let implemented = ImplementedLeaves(snapshot)
+        var groupFields: [DecodedField] = []
         var index = 0
         for entry in snapshot.entries where leaf == nil || entry.leaf == leaf {
-            guard ImplementedLeaves.contains(entry.leaf, in: snapshot) else { continue }
+            guard implemented.contains(entry.leaf) else { continue }
+            appendRegisters(entry, into: &out)
+            if let decoder = LeafDecoders.tableDecoders[entry.leaf] {
+                guard let table = decoder.table(for: entry, in: snapshot) else {
+                    out.append("  (no named fields)\n")
+                    continue
+                }
+                if table.hasUnnamedBits(entry.registers) {
+                    groupFields.removeAll(keepingCapacity: true)
+                    table.decode(leaf: entry.leaf, subleaf: entry.subleaf, entry.registers, into: &groupFields)
+                    groupFields.withUnsafeBufferPointer { appendGroup($0[...], into: &out) }
+                } else if table.rows.isEmpty {
+                    out.append("  (no named fields)\n")
+                } else {
+                    table.render(entry.registers, into: &out)
+                }
+                continue
+            }
             while index < fields.count, LeafKey(fields[index].field.leaf, fields[index].field.subleaf) < entry.key {
                 index += 1
             }
             var end = index
-            var width = 0
             while end < fields.count, fields[end].field.leaf == entry.leaf, fields[end].field.subleaf == entry.subleaf {
-                width = max(width, fields[end].name.utf8.count)
                 end += 1
             }
-            appendRegisters(entry, into: &out)
-            if index == end {
-                out.append(text: "  (no named fields)\n")
-            }
-            for field in fields[index..<end] {
-                out.append(text: "  ")
-                let start = out.count
-                appendLocation(field.field, into: &out)
-                pad(&out, to: start + 12)
-                let nameStart = out.count
-                out.append(text: field.name)
-                pad(&out, to: nameStart + width + 2)
-                field.reading.render(field.value, into: &out)
-                out.append(10)
-            }
+            fields.withUnsafeBufferPointer { appendGroup($0[index..<end], into: &out) }
             index = end
         }
     }
 
-    /// One CPU as a JSON object: `{"cpu": n, "vendor": ..., "leaves": [{"leaf", "subleaf", registers, "fields"}]}`.
-    public static func appendJSON(cpu: Int, snapshot: Snapshot, leaf: UInt32? = nil, into out: inout [UInt8]) {
+    /// The same text built only from decoded fields: the reference the table path must match.
+    static func appendTextFromFields(cpu: Int, snapshot: Snapshot, leaf: UInt32?, into out: inout TextOutput) {
         let fields = LeafDecoders.decode(snapshot, leaf: leaf)
-        out.append(text: "{\"cpu\": ")
-        out.append(decimal: UInt64(max(cpu, 0)))
-        out.append(text: ", \"vendor\": ")
-        appendJSONString(snapshot.vendor, into: &out)
-        out.append(text: ", \"leaves\": [")
+        appendHeader(cpu: cpu, snapshot: snapshot, into: &out)
+        let implemented = ImplementedLeaves(snapshot)
         var index = 0
-        var firstLeaf = true
         for entry in snapshot.entries where leaf == nil || entry.leaf == leaf {
-            guard ImplementedLeaves.contains(entry.leaf, in: snapshot) else { continue }
+            guard implemented.contains(entry.leaf) else { continue }
+            appendRegisters(entry, into: &out)
             while index < fields.count, LeafKey(fields[index].field.leaf, fields[index].field.subleaf) < entry.key {
                 index += 1
             }
-            out.append(text: firstLeaf ? "\n  {" : ",\n  {")
-            firstLeaf = false
-            out.append(text: "\"leaf\": \"")
-            out.append(word: entry.leaf)
-            out.append(text: "\", \"subleaf\": \"")
-            out.append(word: entry.subleaf)
-            for register in Register.allCases {
-                out.append(text: "\", \"")
-                out.append(text: Self.registerKeys[register.rawValue])
-                out.append(text: "\": \"")
-                out.append(word: entry.registers[register])
+            var end = index
+            while end < fields.count, fields[end].field.leaf == entry.leaf, fields[end].field.subleaf == entry.subleaf {
+                end += 1
             }
-            out.append(text: "\", \"fields\": [")
+            fields.withUnsafeBufferPointer { appendGroup($0[index..<end], into: &out) }
+            index = end
+        }
+    }
+
+    /// One answer's fields, one line each, the names padded to the longest name of the group.
+    private static func appendGroup(_ group: Slice<UnsafeBufferPointer<DecodedField>>, into out: inout TextOutput) {
+        guard !group.isEmpty else {
+            out.append("  (no named fields)\n")
+            return
+        }
+        var width = 0
+        for field in group.indices { width = max(width, group[field].name.utf8.count) }
+        locations.withUnsafeBytes { locations in
+            for position in group.indices {
+                let field = group[position].field
+                let column = ((field.register.rawValue * 32 + field.high) * 32 + field.low) * locationWidth
+                out.append(bytes: UnsafeRawBufferPointer(rebasing: locations[column..<column + locationWidth]))
+                let nameStart = out.count
+                out.append(group[position].name)
+                out.pad(from: nameStart, to: width + 2)
+                group[position].reading.render(group[position].value, into: &out)
+                out.append(10)
+            }
+        }
+    }
+
+    /// One CPU as a JSON object: `{"cpu": n, "vendor": ..., "leaves": [{"leaf", "subleaf", registers, "fields"}]}`.
+    public static func appendJSON(cpu: Int, snapshot: Snapshot, leaf: UInt32? = nil, into out: inout TextOutput) {
+        var fields: [DecodedField] = []
+        appendJSON(cpu: cpu, snapshot: snapshot, leaf: leaf, into: &out, scratch: &fields)
+    }
+
+    static func appendJSON(cpu: Int, snapshot: Snapshot, leaf: UInt32?, into out: inout TextOutput,
+                           scratch fields: inout [DecodedField]) {
+        fields.removeAll(keepingCapacity: true)
+        LeafDecoders.decode(snapshot, leaf: leaf, into: &fields)
+        out.append("{\"cpu\": ")
+        out.append(decimal: UInt64(max(cpu, 0)))
+        out.append(", \"vendor\": ")
+        appendJSONString(snapshot.vendor, into: &out)
+        out.append(", \"leaves\": [")
+        let implemented = ImplementedLeaves(snapshot)
+        var index = 0
+        var firstLeaf = true
+        var scratch = TextOutput(capacity: 256)
+        for entry in snapshot.entries where leaf == nil || entry.leaf == leaf {
+            guard implemented.contains(entry.leaf) else { continue }
+            while index < fields.count, LeafKey(fields[index].field.leaf, fields[index].field.subleaf) < entry.key {
+                index += 1
+            }
+            out.append(firstLeaf ? "\n  {" : ",\n  {")
+            firstLeaf = false
+            out.append("\"leaf\": \"")
+            out.append(hex: entry.leaf, digits: 8)
+            out.append("\", \"subleaf\": \"")
+            out.append(hex: entry.subleaf, digits: 8)
+            for register in allRegisters {
+                out.append("\", \"")
+                out.append(Self.registerKeys[register.rawValue])
+                out.append("\": \"")
+                out.append(hex: entry.registers[register], digits: 8)
+            }
+            out.append("\", \"fields\": [")
             var firstField = true
             while index < fields.count, fields[index].field.leaf == entry.leaf,
                   fields[index].field.subleaf == entry.subleaf {
                 let field = fields[index]
-                out.append(text: firstField ? "\n    {\"name\": " : ",\n    {\"name\": ")
+                out.append(firstField ? "\n    {\"name\": " : ",\n    {\"name\": ")
                 firstField = false
                 appendJSONString(field.name, into: &out)
-                out.append(text: ", \"register\": \"")
-                out.append(text: Self.registerKeys[field.field.register.rawValue])
-                out.append(text: "\", \"high\": ")
+                out.append(", \"register\": \"")
+                out.append(Self.registerKeys[field.field.register.rawValue])
+                out.append("\", \"high\": ")
                 out.append(decimal: UInt64(field.field.high))
-                out.append(text: ", \"low\": ")
+                out.append(", \"low\": ")
                 out.append(decimal: UInt64(field.field.low))
-                out.append(text: ", \"value\": ")
+                out.append(", \"value\": ")
                 out.append(decimal: UInt64(field.value))
-                out.append(text: ", \"meaning\": ")
-                var meaning: [UInt8] = []
-                field.reading.render(field.value, into: &meaning)
-                appendJSONString(bytes: meaning, into: &out)
+                out.append(", \"meaning\": ")
+                field.reading.render(field.value, into: &scratch)
+                appendJSONString(bytes: scratch.bytes, into: &out)
+                scratch.removeAll()
                 out.append(UInt8(ascii: "}"))
                 index += 1
             }
-            out.append(text: firstField ? "]}" : "\n  ]}")
+            out.append(firstField ? "]}" : "\n  ]}")
         }
-        out.append(text: "\n]}")
+        out.append("\n]}")
     }
 
+    private static let allRegisters: [Register] = [.eax, .ebx, .ecx, .edx]
     private static let registerKeys = ["eax", "ebx", "ecx", "edx"]
     private static let registerNames = ["EAX", "EBX", "ECX", "EDX"]
 
-    private static func appendHeader(cpu: Int, snapshot: Snapshot, into out: inout [UInt8]) {
-        out.append(text: "CPU ")
+    private static func appendHeader(cpu: Int, snapshot: Snapshot, into out: inout TextOutput) {
+        out.append("CPU ")
         out.append(decimal: UInt64(max(cpu, 0)))
-        out.append(text: "  ")
-        out.append(text: snapshot.vendor.isEmpty ? "(no vendor)" : snapshot.vendor)
+        out.append("  ")
+        out.append(snapshot.vendor.isEmpty ? "(no vendor)" : snapshot.vendor)
         if let brand = snapshot.brand {
-            out.append(text: "  ")
-            out.append(text: brand)
+            out.append("  ")
+            out.append(brand)
         }
         let signature = snapshot.signature
-        out.append(text: "  family ")
+        out.append("  family ")
         out.append(hex: UInt64(signature.family))
-        out.append(text: " model ")
+        out.append(" model ")
         out.append(hex: UInt64(signature.model))
-        out.append(text: " stepping ")
+        out.append(" stepping ")
         out.append(decimal: UInt64(signature.stepping))
         out.append(10)
     }
 
-    private static func appendRegisters(_ entry: CPUIDEntry, into out: inout [UInt8]) {
-        out.append(text: "leaf ")
-        out.append(word: entry.leaf)
+    private static func appendRegisters(_ entry: CPUIDEntry, into out: inout TextOutput) {
+        out.append("leaf ")
+        out.append(hex: entry.leaf, digits: 8)
         out.append(UInt8(ascii: "."))
         if entry.subleaf > 0xff {
             out.append(hex: UInt64(entry.subleaf))
         } else {
-            let digits = [UInt8].hexDigits
-            out.append(contentsOf: [48, 120, digits[Int(entry.subleaf >> 4)], digits[Int(entry.subleaf & 0xf)]])
+            out.append(hex: entry.subleaf, digits: 2)
         }
-        for register in Register.allCases {
-            out.append(text: "  ")
-            out.append(text: registerKeys[register.rawValue])
+        for register in allRegisters {
+            out.append("  ")
+            out.append(registerKeys[register.rawValue])
             out.append(UInt8(ascii: "="))
-            out.append(word: entry.registers[register])
+            out.append(hex: entry.registers[register], digits: 8)
         }
         out.append(10)
     }
 
-    /// `EDX[31:16]` or `ECX[5]`.
-    private static func appendLocation(_ field: CPUIDField, into out: inout [UInt8]) {
-        out.append(text: registerNames[field.register.rawValue])
-        out.append(UInt8(ascii: "["))
-        out.append(decimal: UInt64(field.high))
-        if field.high != field.low {
-            out.append(UInt8(ascii: ":"))
-            out.append(decimal: UInt64(field.low))
+    /// Width of the location column with its indent: `  EDX[31:16]  `.
+    static let locationWidth = 14
+
+    /// The location column of one bit range, `  EDX[31:16]  `.
+    static func location(register: Register, high: Int, low: Int) -> ArraySlice<UInt8> {
+        let column = ((register.rawValue * 32 + high) * 32 + low) * locationWidth
+        return locations[column..<column + locationWidth]
+    }
+
+    /// Every possible location column (`  EDX[31:16]  `, `  ECX[5]      `), rendered once, indexed by
+    /// register, high bit and low bit: printing a field's location is then one 14-byte copy.
+    private static let locations: [UInt8] = {
+        var table = [UInt8](repeating: UInt8(ascii: " "), count: 4 * 32 * 32 * locationWidth)
+        for register in 0..<4 {
+            for high in 0..<32 {
+                for low in 0...high {
+                    let text = high == low ? "\(registerNames[register])[\(high)]" : "\(registerNames[register])[\(high):\(low)]"
+                    let start = ((register * 32 + high) * 32 + low) * locationWidth + 2
+                    for (offset, byte) in text.utf8.enumerated() { table[start + offset] = byte }
+                }
+            }
         }
-        out.append(UInt8(ascii: "]"))
-    }
+        return table
+    }()
 
-    private static func pad(_ out: inout [UInt8], to column: Int) {
-        let spaces = column - out.count
-        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: spaces > 0 ? spaces : 1))
-    }
-
-    private static func appendJSONString(_ text: String, into out: inout [UInt8]) {
+    private static func appendJSONString(_ text: String, into out: inout TextOutput) {
         var text = text
         text.withUTF8 { appendJSONString(bytes: $0, into: &out) }
     }
 
-    private static func appendJSONString<C: Collection>(bytes: C, into out: inout [UInt8]) where C.Element == UInt8 {
+    private static func appendJSONString(bytes: UnsafeBufferPointer<UInt8>, into out: inout TextOutput) {
         out.append(UInt8(ascii: "\""))
         for byte in bytes {
             switch byte {
@@ -165,9 +238,9 @@ public enum DecodeRenderer {
                 out.append(UInt8(ascii: "\\"))
                 out.append(byte)
             case 0..<0x20:
-                out.append(text: "\\u00")
-                out.append([UInt8].hexDigits[Int(byte >> 4)])
-                out.append([UInt8].hexDigits[Int(byte & 0xf)])
+                out.append("\\u00")
+                out.append(TextOutput.hexDigit(UInt32(byte >> 4)))
+                out.append(TextOutput.hexDigit(UInt32(byte & 0xf)))
             default:
                 out.append(byte)
             }

@@ -2,22 +2,19 @@ import CPUID
 
 /// Leaf 4 (Intel) and leaf 0x8000001D (AMD): one subleaf per cache, until a subleaf of type 0.
 /// Sizes and counts are stored minus one; the cache size is ways × partitions × line size × sets.
-public struct DeterministicCacheDecoder: LeafDecoder {
+public struct DeterministicCacheDecoder: FieldTableDecoder {
     public let leaves: [UInt32]
 
     /// `leaf` is 4 or 0x8000001D.
     public init(leaf: UInt32) { leaves = [leaf] }
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
+    public func table(for entry: CPUIDEntry, in snapshot: Snapshot) -> FieldTable? {
         let leaf = leaves[0]
-        guard ImplementedLeaves.contains(leaf, in: snapshot) else { return [] }
-        let table = leaf == 4 ? Self.intel : Self.amd
-        var fields: [DecodedField] = []
-        for entry in snapshot.subleaves(of: leaf) {
-            table.decode(leaf: leaf, subleaf: entry.subleaf, entry.registers, into: &fields)
-            if entry.registers.eax & 0x1f == 0 { break }
+        // The first cache of type 0 ends the list; it is shown, what follows it is not.
+        guard !snapshot.enumerationEnded(before: entry.subleaf, of: leaf, isEnd: { $0.eax & 0x1f == 0 }) else {
+            return nil
         }
-        return fields
+        return leaf == 4 ? Self.intel : Self.amd
     }
 
     static let cacheType = Choices(["no more caches", "data cache", "instruction cache", "unified cache"])
@@ -35,7 +32,8 @@ public struct DeterministicCacheDecoder: LeafDecoder {
         .bits(.ebx, 21, 12, "line_partitions", .countPlusOne),
         .bits(.ebx, 31, 22, "ways", .countPlusOne),
         .bits(.ecx, 31, 0, "sets", .countPlusOne),
-        .flag(.edx, 0, "wbinvd_not_inclusive"),
+        // Set means WBINVD/INVD is NOT guaranteed to act on lower-level caches of other threads sharing this one.
+        .flag(.edx, 0, "wbinvd_no_lower_guarantee"),
         .flag(.edx, 1, "inclusive"),
     ]
 

@@ -1,13 +1,13 @@
 import CPUID
 
 /// Leaf 0x8000001F (AMD): memory encryption (SME, SEV, SEV-ES, SEV-SNP) and its parameters.
-public struct EncryptedMemoryDecoder: LeafDecoder {
+public struct EncryptedMemoryDecoder: FieldTableDecoder {
     public let leaves: [UInt32] = [0x8000_001F]
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        Self.table.decode(leaf: 0x8000_001F, in: snapshot)
+    public func table(for entry: CPUIDEntry, in snapshot: Snapshot) -> FieldTable? {
+        entry.subleaf == 0 ? Self.table : nil
     }
 
     static let table = FieldTable([

@@ -2,13 +2,13 @@ import CPUID
 
 /// Leaf 0x80000021 (AMD): extended feature identifiers 2 (speculation fixes, serializing LFENCE,
 /// automatic IBRS, SRSO and TSA immunity, ...) and the microcode patch size.
-public struct ExtendedFeatures2Decoder: LeafDecoder {
+public struct ExtendedFeatures2Decoder: FieldTableDecoder {
     public let leaves: [UInt32] = [0x8000_0021]
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        Self.table.decode(leaf: 0x8000_0021, in: snapshot)
+    public func table(for entry: CPUIDEntry, in snapshot: Snapshot) -> FieldTable? {
+        entry.subleaf == 0 ? Self.table : nil
     }
 
     static let table = FieldTable([

@@ -2,14 +2,19 @@ import CPUID
 
 /// Leaf 0x80000001: extended signature and feature flags. AMD defines most of these bits;
 /// Intel only LAHF/SAHF, LZCNT and PREFETCHW in ECX and SYSCALL, NX, 1 GiB pages, RDTSCP and
-/// long mode in EDX, so each vendor gets its own table.
-public struct ExtendedFeaturesDecoder: LeafDecoder {
+/// long mode in EDX, so each vendor gets its own table. VIA/Centaur parts follow AMD's layout
+/// (the C3 reports the AMD copies of the leaf 1 EDX bits and 3DNow! here).
+public struct ExtendedFeaturesDecoder: FieldTableDecoder {
     public let leaves: [UInt32] = [0x8000_0001]
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        (DecoderVendor(snapshot).followsAMD ? Self.amd : Self.intel).decode(leaf: 0x8000_0001, in: snapshot)
+    public func table(for entry: CPUIDEntry, in snapshot: Snapshot) -> FieldTable? {
+        guard entry.subleaf == 0 else { return nil }
+        return switch DecoderVendor(snapshot) {
+        case .amd, .hygon, .centaur: Self.amd
+        case .intel, .zhaoxin, .other: Self.intel
+        }
     }
 
     static let signature: [FieldSpec] = [

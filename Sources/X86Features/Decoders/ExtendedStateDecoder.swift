@@ -3,25 +3,18 @@ import CPUID
 /// Leaf 0xD: XSAVE. Subleaf 0 lists the user state components XCR0 may enable and the save-area
 /// sizes; subleaf 1 the XSAVE instruction variants and the supervisor components IA32_XSS may enable;
 /// subleaf n >= 2 the size, standard-format offset and properties of state component n.
-public struct ExtendedStateDecoder: LeafDecoder {
+public struct ExtendedStateDecoder: FieldTableDecoder {
     public let leaves: [UInt32] = [0xD]
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        guard ImplementedLeaves.contains(0xD, in: snapshot) else { return [] }
-        var fields: [DecodedField] = []
-        fields.reserveCapacity(64)
-        for entry in snapshot.subleaves(of: 0xD) {
-            let table: FieldTable = switch entry.subleaf {
-            case 0: Self.subleaf0
-            case 1: Self.subleaf1
-            case 2..<64: Self.componentTables[Int(entry.subleaf)]
-            default: Self.undefined
-            }
-            table.decode(leaf: 0xD, subleaf: entry.subleaf, entry.registers, into: &fields)
+    public func table(for entry: CPUIDEntry, in snapshot: Snapshot) -> FieldTable? {
+        switch entry.subleaf {
+        case 0: Self.subleaf0
+        case 1: Self.subleaf1
+        case 2..<64: Self.componentTables[Int(entry.subleaf)]
+        default: Self.undefined
         }
-        return fields
     }
 
     /// XSAVE state components by their XCR0/IA32_XSS bit number (SDM Vol. 1, 13.1; AMD APM for LWP).

@@ -3,15 +3,14 @@ import CPUID
 /// Leaf 1: signature (family, model, stepping), EBX identifiers, and the ECX/EDX feature flags.
 /// EBX[23:16] differs by vendor: Intel counts addressable logical-processor IDs in the package,
 /// AMD the logical processors themselves (both valid only when EDX.HTT is set).
-public struct FeatureInformationDecoder: LeafDecoder {
+public struct FeatureInformationDecoder: FieldTableDecoder {
     public let leaves: [UInt32] = [1]
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        DecoderVendor(snapshot).followsAMD
-            ? Self.amd.decode(leaf: 1, in: snapshot)
-            : Self.intel.decode(leaf: 1, in: snapshot)
+    public func table(for entry: CPUIDEntry, in snapshot: Snapshot) -> FieldTable? {
+        guard entry.subleaf == 0 else { return nil }
+        return DecoderVendor(snapshot).followsAMD ? Self.amd : Self.intel
     }
 
     static let processorType = Choices(["original OEM processor", "OverDrive processor", "dual processor", nil])

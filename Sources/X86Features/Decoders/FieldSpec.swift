@@ -7,6 +7,8 @@ public struct FieldSpec: Sendable {
     public let low: Int
     public let name: String
     public let reading: FieldReading
+    /// The field's bits within its register.
+    public let mask: UInt32
 
     public init(_ register: Register, bits high: Int, _ low: Int, _ name: String, _ reading: FieldReading) {
         precondition(0 <= low && low <= high && high < 32, "bit range must lie within 0...31")
@@ -15,6 +17,8 @@ public struct FieldSpec: Sendable {
         self.low = low
         self.name = name
         self.reading = reading
+        let width = high - low + 1
+        mask = (width == 32 ? UInt32.max : (UInt32(1) << UInt32(width)) - 1) << UInt32(low)
     }
 
     /// A one-bit capability flag.
@@ -27,11 +31,6 @@ public struct FieldSpec: Sendable {
                             _ reading: FieldReading = .count) -> FieldSpec {
         FieldSpec(register, bits: high, low, name, reading)
     }
-
-    var mask: UInt32 {
-        let width = high - low + 1
-        return (width == 32 ? UInt32.max : (UInt32(1) << UInt32(width)) - 1) << UInt32(low)
-    }
 }
 
 /// The fields of one register layout (a leaf, or one kind of subleaf), in the order they are shown.
@@ -39,23 +38,63 @@ public struct FieldSpec: Sendable {
 public struct FieldTable: Sendable {
     public let rows: [FieldSpec]
     private let named: (UInt32, UInt32, UInt32, UInt32)
+    /// The longest row name, which sets the name column when the rows are printed.
+    let nameWidth: Int
+    /// Every row's text up to its meaning (`  EAX[3:0]   stepping   `), all `prefixLength` bytes long.
+    private let prefixes: [UInt8]
+    private let prefixLength: Int
 
     public init(_ rows: [FieldSpec]) {
         self.rows = rows
         var masks: [UInt32] = [0, 0, 0, 0]
         for row in rows { masks[row.register.rawValue] |= row.mask }
         named = (masks[0], masks[1], masks[2], masks[3])
+        nameWidth = rows.map(\.name.utf8.count).max() ?? 0
+        prefixLength = DecodeRenderer.locationWidth + nameWidth + 2
+        var prefixes: [UInt8] = []
+        prefixes.reserveCapacity(rows.count * prefixLength)
+        for row in rows {
+            prefixes += DecodeRenderer.location(register: row.register, high: row.high, low: row.low)
+            prefixes += Array(row.name.utf8)
+            prefixes += repeatElement(UInt8(ascii: " "), count: nameWidth + 2 - row.name.utf8.count)
+        }
+        self.prefixes = prefixes
+    }
+
+    /// Whether any set bit of this answer is named by no row (it would be listed as `unknown`).
+    func hasUnnamedBits(_ registers: Registers) -> Bool {
+        (registers.eax & ~named.0) | (registers.ebx & ~named.1) | (registers.ecx & ~named.2)
+            | (registers.edx & ~named.3) != 0
+    }
+
+    /// Prints every row's line for one answer, as `DecodeRenderer` prints decoded fields, without
+    /// building them. Callers print answers with unnamed bits through the fields instead.
+    func render(_ registers: Registers, into out: inout TextOutput) {
+        prefixes.withUnsafeBytes { prefixes in
+            rows.withUnsafeBufferPointer { rows in
+                for index in rows.indices {
+                    let start = index * prefixLength
+                    out.append(bytes: UnsafeRawBufferPointer(rebasing: prefixes[start..<start + prefixLength]))
+                    let value = (registers[rows[index].register] & rows[index].mask) >> UInt32(rows[index].low)
+                    rows[index].reading.render(value, into: &out)
+                    out.append(10)
+                }
+            }
+        }
     }
 
     /// Appends every row's field for one CPUID answer, then one `unknown` field per set unnamed bit.
     public func decode(leaf: UInt32, subleaf: UInt32, _ registers: Registers, into fields: inout [DecodedField]) {
-        for row in rows {
-            let raw = registers[row.register]
-            fields.append(DecodedField(
-                field: CPUIDField(leaf, subleaf, row.register, bits: row.high, row.low),
-                name: row.name,
-                value: (raw & row.mask) >> UInt32(row.low),
-                reading: row.reading))
+        rows.withUnsafeBufferPointer { rows in
+            for index in rows.indices {
+                let register = rows[index].register
+                let low = rows[index].low
+                fields.append(DecodedField(
+                    field: CPUIDField(leaf, subleaf, register, bits: rows[index].high, low),
+                    name: rows[index].name,
+                    value: (registers[register] & rows[index].mask) >> UInt32(low),
+                    reading: rows[index].reading))
+            }
         }
         appendUnknownBits(leaf: leaf, subleaf: subleaf, registers, into: &fields)
     }
@@ -71,6 +110,7 @@ public struct FieldTable: Sendable {
 
     private func appendUnknownBits(leaf: UInt32, subleaf: UInt32, _ registers: Registers,
                                    into fields: inout [DecodedField]) {
+        guard hasUnnamedBits(registers) else { return }
         for register in Register.allCases {
             var unnamed = registers[register] & ~namedMask(register)
             while unnamed != 0 {
@@ -84,14 +124,11 @@ public struct FieldTable: Sendable {
 }
 
 extension FieldTable {
-    /// The fields of one implemented leaf's answer; empty when the CPU does not implement it.
-    public func decode(leaf: UInt32, subleaf: UInt32 = 0, in snapshot: Snapshot) -> [DecodedField] {
+    /// Appends the fields of one implemented leaf's answer; nothing when the CPU does not implement it.
+    public func decode(leaf: UInt32, subleaf: UInt32 = 0, in snapshot: Snapshot, into fields: inout [DecodedField]) {
         guard ImplementedLeaves.contains(leaf, in: snapshot), let registers = snapshot.registers(leaf, subleaf) else {
-            return []
+            return
         }
-        var fields: [DecodedField] = []
-        fields.reserveCapacity(rows.count)
         decode(leaf: leaf, subleaf: subleaf, registers, into: &fields)
-        return fields
     }
 }

@@ -1,12 +1,14 @@
 import CPUID
 
 /// Leaf 0x16: nominal base, maximum and bus frequencies (informational, in MHz).
-public struct FrequencyDecoder: LeafDecoder {
+public struct FrequencyDecoder: FieldTableDecoder {
     public let leaves: [UInt32] = [0x16]
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] { Self.table.decode(leaf: 0x16, in: snapshot) }
+    public func table(for entry: CPUIDEntry, in snapshot: Snapshot) -> FieldTable? {
+        entry.subleaf == 0 ? Self.table : nil
+    }
 
     static let table = FieldTable([
         .bits(.eax, 15, 0, "base_frequency", .megahertz),

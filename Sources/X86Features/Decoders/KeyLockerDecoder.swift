@@ -1,12 +1,14 @@
 import CPUID
 
 /// Leaf 0x19: Key Locker restrictions and instructions.
-public struct KeyLockerDecoder: LeafDecoder {
+public struct KeyLockerDecoder: FieldTableDecoder {
     public let leaves: [UInt32] = [0x19]
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] { Self.table.decode(leaf: 0x19, in: snapshot) }
+    public func table(for entry: CPUIDEntry, in snapshot: Snapshot) -> FieldTable? {
+        entry.subleaf == 0 ? Self.table : nil
+    }
 
     static let table = FieldTable([
         .flag(.eax, 0, "cpl0_only_restriction"),

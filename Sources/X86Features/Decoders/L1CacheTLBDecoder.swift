@@ -1,13 +1,18 @@
 import CPUID
 
-/// Leaf 0x80000005 (AMD): L1 data and instruction caches and TLBs. Intel reserves the leaf.
-public struct L1CacheTLBDecoder: LeafDecoder {
+/// Leaf 0x80000005: L1 data and instruction caches and TLBs, in AMD's layout, which VIA/Centaur and
+/// Zhaoxin parts use too. Intel reserves the leaf.
+public struct L1CacheTLBDecoder: FieldTableDecoder {
     public let leaves: [UInt32] = [0x8000_0005]
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        (DecoderVendor(snapshot).followsAMD ? Self.amd : Self.reserved).decode(leaf: 0x8000_0005, in: snapshot)
+    public func table(for entry: CPUIDEntry, in snapshot: Snapshot) -> FieldTable? {
+        guard entry.subleaf == 0 else { return nil }
+        return switch DecoderVendor(snapshot) {
+        case .amd, .hygon, .centaur, .zhaoxin: Self.amd
+        case .intel, .other: Self.reserved
+        }
     }
 
     static let amd = FieldTable([

@@ -2,13 +2,14 @@ import CPUID
 
 /// Leaf 0x80000006: L2 cache (both vendors) and, on AMD, the L2 TLBs and the L3 cache.
 /// Associativity is a 4-bit code whose table differs between the vendors.
-public struct L2L3CacheTLBDecoder: LeafDecoder {
+public struct L2L3CacheTLBDecoder: FieldTableDecoder {
     public let leaves: [UInt32] = [0x8000_0006]
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        (DecoderVendor(snapshot).followsAMD ? Self.amd : Self.intel).decode(leaf: 0x8000_0006, in: snapshot)
+    public func table(for entry: CPUIDEntry, in snapshot: Snapshot) -> FieldTable? {
+        guard entry.subleaf == 0 else { return nil }
+        return DecoderVendor(snapshot).followsAMD ? Self.amd : Self.intel
     }
 
     /// AMD APM Vol. 3, CPUID Fn8000_0006: L2/L3 associativity encodings.

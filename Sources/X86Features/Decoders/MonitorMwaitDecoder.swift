@@ -1,12 +1,14 @@
 import CPUID
 
 /// Leaf 5: MONITOR/MWAIT line sizes, extensions, and the C-state sub-states MWAIT supports.
-public struct MonitorMwaitDecoder: LeafDecoder {
+public struct MonitorMwaitDecoder: FieldTableDecoder {
     public let leaves: [UInt32] = [5]
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] { Self.table.decode(leaf: 5, in: snapshot) }
+    public func table(for entry: CPUIDEntry, in snapshot: Snapshot) -> FieldTable? {
+        entry.subleaf == 0 ? Self.table : nil
+    }
 
     static let table = FieldTable([
         .bits(.eax, 15, 0, "smallest_monitor_line", .bytes(scale: 1)),

@@ -1,12 +1,14 @@
 import CPUID
 
 /// Leaf 0xA: architectural performance monitoring (version, counters, unavailable events).
-public struct PerformanceMonitoringDecoder: LeafDecoder {
+public struct PerformanceMonitoringDecoder: FieldTableDecoder {
     public let leaves: [UInt32] = [0xA]
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] { Self.table.decode(leaf: 0xA, in: snapshot) }
+    public func table(for entry: CPUIDEntry, in snapshot: Snapshot) -> FieldTable? {
+        entry.subleaf == 0 ? Self.table : nil
+    }
 
     static let table = FieldTable([
         .bits(.eax, 7, 0, "pmu_version"),

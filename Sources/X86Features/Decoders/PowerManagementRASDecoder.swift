@@ -2,13 +2,14 @@ import CPUID
 
 /// Leaf 0x80000007: RAS capabilities and advanced power management. Intel defines only
 /// EDX[8], the invariant TSC; AMD defines the whole leaf.
-public struct PowerManagementRASDecoder: LeafDecoder {
+public struct PowerManagementRASDecoder: FieldTableDecoder {
     public let leaves: [UInt32] = [0x8000_0007]
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        (DecoderVendor(snapshot).followsAMD ? Self.amd : Self.intel).decode(leaf: 0x8000_0007, in: snapshot)
+    public func table(for entry: CPUIDEntry, in snapshot: Snapshot) -> FieldTable? {
+        guard entry.subleaf == 0 else { return nil }
+        return DecoderVendor(snapshot).followsAMD ? Self.amd : Self.intel
     }
 
     static let amd = FieldTable([

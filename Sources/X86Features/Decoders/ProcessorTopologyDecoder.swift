@@ -1,13 +1,14 @@
 import CPUID
 
 /// Leaf 0x8000001E (AMD, Hygon): extended APIC ID, core (or compute unit) and node identifiers.
-public struct ProcessorTopologyDecoder: LeafDecoder {
+public struct ProcessorTopologyDecoder: FieldTableDecoder {
     public let leaves: [UInt32] = [0x8000_001E]
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        (DecoderVendor(snapshot).followsAMD ? Self.amd : Self.reserved).decode(leaf: 0x8000_001E, in: snapshot)
+    public func table(for entry: CPUIDEntry, in snapshot: Snapshot) -> FieldTable? {
+        guard entry.subleaf == 0 else { return nil }
+        return DecoderVendor(snapshot).followsAMD ? Self.amd : Self.reserved
     }
 
     static let amd = FieldTable([

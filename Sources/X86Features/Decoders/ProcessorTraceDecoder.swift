@@ -2,20 +2,19 @@ import CPUID
 
 /// Leaf 0x14: Intel Processor Trace capabilities (subleaf 0) and address ranges and MTC/cycle/PSB
 /// encodings (subleaf 1).
-public struct ProcessorTraceDecoder: LeafDecoder {
+public struct ProcessorTraceDecoder: FieldTableDecoder {
     public let leaves: [UInt32] = [0x14]
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        guard ImplementedLeaves.contains(0x14, in: snapshot), let first = snapshot.registers(0x14, 0) else { return [] }
-        var fields: [DecodedField] = []
-        Self.subleaf0.decode(leaf: 0x14, subleaf: 0, first, into: &fields)
-        for entry in snapshot.subleaves(of: 0x14) where entry.subleaf > 0 && entry.subleaf <= first.eax {
-            (entry.subleaf == 1 ? Self.subleaf1 : Self.undefined)
-                .decode(leaf: 0x14, subleaf: entry.subleaf, entry.registers, into: &fields)
+    public func table(for entry: CPUIDEntry, in snapshot: Snapshot) -> FieldTable? {
+        // Subleaves past the highest one subleaf 0 enumerates are not answers.
+        guard entry.subleaf == 0 || entry.subleaf <= snapshot.value(0x14, 0, .eax) else { return nil }
+        return switch entry.subleaf {
+        case 0: Self.subleaf0
+        case 1: Self.subleaf1
+        default: Self.undefined
         }
-        return fields
     }
 
     static let subleaf0 = FieldTable([

@@ -1,13 +1,14 @@
 import CPUID
 
 /// Leaf 0x8000000A (AMD): SVM revision, number of ASIDs and the SVM feature flags.
-public struct SecureVirtualMachineDecoder: LeafDecoder {
+public struct SecureVirtualMachineDecoder: FieldTableDecoder {
     public let leaves: [UInt32] = [0x8000_000A]
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        (DecoderVendor(snapshot).followsAMD ? Self.amd : Self.reserved).decode(leaf: 0x8000_000A, in: snapshot)
+    public func table(for entry: CPUIDEntry, in snapshot: Snapshot) -> FieldTable? {
+        guard entry.subleaf == 0 else { return nil }
+        return DecoderVendor(snapshot).followsAMD ? Self.amd : Self.reserved
     }
 
     static let amd = FieldTable([

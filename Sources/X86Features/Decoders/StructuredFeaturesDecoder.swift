@@ -2,25 +2,20 @@ import CPUID
 
 /// Leaf 7: structured extended feature flags. Subleaf 0 holds the highest subleaf and the main
 /// flags; subleaves 1 and 2 hold newer instructions and speculation controls. AMD uses the same bits.
-public struct StructuredFeaturesDecoder: LeafDecoder {
+public struct StructuredFeaturesDecoder: FieldTableDecoder {
     public let leaves: [UInt32] = [7]
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
-        guard ImplementedLeaves.contains(7, in: snapshot), let first = snapshot.registers(7, 0) else { return [] }
-        var fields: [DecodedField] = []
-        fields.reserveCapacity(160)
-        Self.subleaf0.decode(leaf: 7, subleaf: 0, first, into: &fields)
-        for entry in snapshot.subleaves(of: 7) where entry.subleaf > 0 && entry.subleaf <= first.eax {
-            let table = switch entry.subleaf {
-            case 1: Self.subleaf1
-            case 2: Self.subleaf2
-            default: Self.undefined
-            }
-            table.decode(leaf: 7, subleaf: entry.subleaf, entry.registers, into: &fields)
+    public func table(for entry: CPUIDEntry, in snapshot: Snapshot) -> FieldTable? {
+        // Subleaves past the highest one subleaf 0 enumerates are not answers.
+        guard entry.subleaf == 0 || entry.subleaf <= snapshot.value(7, 0, .eax) else { return nil }
+        return switch entry.subleaf {
+        case 0: Self.subleaf0
+        case 1: Self.subleaf1
+        case 2: Self.subleaf2
+        default: Self.undefined
         }
-        return fields
     }
 
     static let subleaf0 = FieldTable([
@@ -137,12 +132,12 @@ public struct StructuredFeaturesDecoder: LeafDecoder {
         .flag(.eax, 31, "movrs"),
         .flag(.ebx, 0, "intel_ppin"),
         .flag(.ebx, 1, "pbndkb"),
-        .flag(.ebx, 3, "cpuidmaxval_lim_rmv"),
         .flag(.ecx, 5, "msr_imm"),
         .flag(.edx, 4, "avx_vnni_int8"),
         .flag(.edx, 5, "avx_ne_convert"),
         .flag(.edx, 8, "amx_complex"),
         .flag(.edx, 10, "avx_vnni_int16"),
+        .flag(.edx, 13, "utmr"),
         .flag(.edx, 14, "prefetchi"),
         .flag(.edx, 15, "user_msr"),
         .flag(.edx, 17, "uiret_uif"),

@@ -1,12 +1,14 @@
 import CPUID
 
 /// Leaf 6: thermal and power management (digital sensor, turbo, ARAT, HWP, hardware feedback).
-public struct ThermalPowerDecoder: LeafDecoder {
+public struct ThermalPowerDecoder: FieldTableDecoder {
     public let leaves: [UInt32] = [6]
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] { Self.table.decode(leaf: 6, in: snapshot) }
+    public func table(for entry: CPUIDEntry, in snapshot: Snapshot) -> FieldTable? {
+        entry.subleaf == 0 ? Self.table : nil
+    }
 
     static let table = FieldTable([
         .flag(.eax, 0, "dtherm"),

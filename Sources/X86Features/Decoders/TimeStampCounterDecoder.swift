@@ -1,12 +1,14 @@
 import CPUID
 
 /// Leaf 0x15: the TSC to core-crystal-clock ratio and the crystal frequency.
-public struct TimeStampCounterDecoder: LeafDecoder {
+public struct TimeStampCounterDecoder: FieldTableDecoder {
     public let leaves: [UInt32] = [0x15]
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] { Self.table.decode(leaf: 0x15, in: snapshot) }
+    public func table(for entry: CPUIDEntry, in snapshot: Snapshot) -> FieldTable? {
+        entry.subleaf == 0 ? Self.table : nil
+    }
 
     static let table = FieldTable([
         .bits(.eax, 31, 0, "tsc_ratio_denominator"),

@@ -7,11 +7,11 @@ public struct VendorIdentityDecoder: LeafDecoder {
     /// `leaf` is 0 (basic range) or 0x80000000 (extended range).
     public init(leaf: UInt32) { leaves = [leaf] }
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
+    public func decode(_ snapshot: Snapshot, into fields: inout [DecodedField]) {
         let leaf = leaves[0]
-        guard ImplementedLeaves.contains(leaf, in: snapshot), let r = snapshot.registers(leaf) else { return [] }
+        guard ImplementedLeaves.contains(leaf, in: snapshot), let r = snapshot.registers(leaf) else { return }
         let vendor = VendorText.ascii([r.ebx, r.edx, r.ecx])
-        return [
+        fields += [
             DecodedField(field: CPUIDField(leaf, 0, .eax, bits: 31, 0),
                          name: leaf == 0 ? "max_basic_leaf" : "max_extended_leaf", value: r.eax, reading: .hex),
             DecodedField(field: CPUIDField(leaf, 0, .ebx, bits: 31, 0), name: "vendor_id", value: r.ebx,
@@ -26,11 +26,11 @@ public struct HypervisorIdentityDecoder: LeafDecoder {
 
     public init() {}
 
-    public func decode(_ snapshot: Snapshot) -> [DecodedField] {
+    public func decode(_ snapshot: Snapshot, into fields: inout [DecodedField]) {
         let leaf: UInt32 = 0x4000_0000
-        guard ImplementedLeaves.contains(leaf, in: snapshot), let r = snapshot.registers(leaf) else { return [] }
+        guard ImplementedLeaves.contains(leaf, in: snapshot), let r = snapshot.registers(leaf) else { return }
         let signature = VendorText.ascii([r.ebx, r.ecx, r.edx])
-        return [
+        fields += [
             DecodedField(field: CPUIDField(leaf, 0, .eax, bits: 31, 0), name: "max_hypervisor_leaf",
                          value: r.eax, reading: .hex),
             DecodedField(field: CPUIDField(leaf, 0, .ebx, bits: 31, 0), name: "hypervisor_id", value: r.ebx,
