@@ -18,6 +18,7 @@ public enum LeafDecoders {
         FrequencyDecoder(),
         KeyLockerDecoder(),
         HybridCoreDecoder(),
+        SGXLeafDecoder(),
         ExtendedTopologyDecoder(leaf: 0x1F),
         HypervisorIdentityDecoder(),
         VendorIdentityDecoder(leaf: 0x8000_0000),
