@@ -1,5 +1,3 @@
-import Foundation
-
 /// Which vendor module provides /dev/kvm here and the parameters that change what it offers.
 /// Read from /sys/module, because the same API behaves differently under kvm_intel, kvm_amd and kvm_pvm.
 public struct KVMModuleInfo: Hashable, Sendable {
@@ -18,17 +16,16 @@ public struct KVMModuleInfo: Hashable, Sendable {
 
     /// Reads /sys/module (or another root, for tests).
     public static func detect(sysModule: String = "/sys/module") -> KVMModuleInfo {
-        let fm = FileManager.default
-        let present = knownVendorModules.filter { fm.fileExists(atPath: "\(sysModule)/\($0)") }
-        let others = ((try? fm.contentsOfDirectory(atPath: sysModule)) ?? [])
+        let present = knownVendorModules.filter { SysfsFile.exists("\(sysModule)/\($0)") }
+        let others = SysfsFile.names(in: sysModule)
             .filter { $0.hasPrefix("kvm_") && !knownVendorModules.contains($0) }
             .sorted()
         guard let name = present.first ?? others.first else { return KVMModuleInfo(name: nil, parameters: [:]) }
         var parameters: [String: String] = [:]
         for parameter in interestingParameters {
             let path = "\(sysModule)/\(name)/parameters/\(parameter)"
-            if let text = try? String(contentsOfFile: path, encoding: .utf8) {
-                parameters[parameter] = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if let text = SysfsFile.trimmedContents(path) {
+                parameters[parameter] = text
             }
         }
         return KVMModuleInfo(name: name, parameters: parameters)

@@ -12,6 +12,7 @@ struct VCPUID: ParsableCommand {
         subcommands: [
             ReportCommand.self,
             DumpCommand.self,
+            KVMCommand.self,
             GuestCommand.self,
         ],
         defaultSubcommand: ReportCommand.self

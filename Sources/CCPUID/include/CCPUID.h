@@ -2,8 +2,8 @@
 #define CCPUID_H
 
 #include <stdint.h>
-#include "ccpuid_kvm.h"
 #include "ccpuid_affinity.h"
+#include "ccpuid_kvm.h"
 
 /// Executes the CPUID instruction on the calling thread's current logical CPU.
 /// Swift has no inline assembly, so this is the one place the instruction lives.

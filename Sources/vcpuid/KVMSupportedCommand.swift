@@ -1,0 +1,78 @@
+import ArgumentParser
+import CPUID
+import KVM
+
+/// `vcpuid kvm supported`: KVM_GET_SUPPORTED_CPUID (or KVM_GET_EMULATED_CPUID) of this machine.
+struct KVMSupportedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "supported",
+        abstract: "Print the CPUID table KVM can offer a guest on this machine (KVM_GET_SUPPORTED_CPUID).",
+        discussion: """
+            The default is an aligned table with each entry's KVM flags (index = the subleaf in ECX matters, \
+            KVM_CPUID_FLAG_SIGNIFCANT_INDEX). --format raw|json|aida|libvirt prints the same formats as \
+            `vcpuid dump`, so the output can be fed back to any command that reads a dump; JSON keeps the \
+            index flag as "indexed".
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, raw, json, aida, libvirt
+
+        var dumpFormat: DumpFormat? {
+            switch self {
+            case .table: nil
+            case .raw: .cpuidRaw
+            case .json: .json
+            case .aida: .aida
+            case .libvirt: .libvirt
+            }
+        }
+    }
+
+    @Flag(help: "Print KVM_GET_EMULATED_CPUID: what KVM emulates for a guest even where the host lacks it.")
+    var emulated = false
+
+    @Option(help: "Output format: \(Format.allCases.map(\.rawValue).joined(separator: "|")).")
+    var format: Format = .table
+
+    @Flag(help: "Same as --format json.")
+    var json = false
+
+    @Option(help: "The KVM device to open.")
+    var device = "/dev/kvm"
+
+    func run() throws {
+        let system = try KVMSystem(path: device)
+        let query = emulated ? try system.emulatedCPUIDQuery() : try system.supportedCPUIDQuery()
+        let chosen = json ? .json : format
+        guard let dumpFormat = chosen.dumpFormat else {
+            print(renderTable(query), terminator: "")
+            return
+        }
+        let dump = Dump(snapshot: query.snapshot, origin: emulated ? .kvmEmulated : .kvmSupported)
+        print(try DumpWriter.render(dump, as: dumpFormat), terminator: "")
+    }
+
+    /// One row per entry in KVM's own order, flags spelled out.
+    private func renderTable(_ query: KVMCPUIDQuery) -> String {
+        let module = KVMModuleInfo.detect().name ?? "no vendor module"
+        var lines = ["\(emulated ? "KVM_GET_EMULATED_CPUID" : "KVM_GET_SUPPORTED_CPUID"): "
+            + "\(query.entries.count) entries (\(module))"]
+        lines.append("leaf        subleaf  eax         ebx         ecx         edx         flags")
+        for (entry, flags) in zip(query.entries, query.flags) {
+            let r = entry.registers
+            let subleaf = Hex.byte(entry.subleaf)
+            let flagText = flags == 0 ? "-" : "0x\(String(flags, radix: 16))" + (entry.significantIndex ? " index" : "")
+            lines.append("\(Hex.word(entry.leaf))  \(subleaf.padding(7))  \(Hex.word(r.eax))  \(Hex.word(r.ebx))  "
+                + "\(Hex.word(r.ecx))  \(Hex.word(r.edx))  \(flagText)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension String {
+    /// Left-aligns in a column of `width` characters.
+    fileprivate func padding(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}
