@@ -28,8 +28,9 @@ public struct GuestTableComposer: Sendable {
         finalCheck(base: base, &work)
         guard work.problems.isEmpty else { throw GuestPolicyError(problems: work.problems) }
         let enabled = work.enabled.filter { work.table.isSet($0.field) }.map(\.feature)
+        let disabled = work.disabled.filter { !work.table.isSet($0.field) }.map(\.feature)
         return GuestComposition(base: base, table: work.table, steps: work.steps, warnings: work.warnings,
-                                advisories: work.advisories, enabledFeatures: enabled)
+                                advisories: work.advisories, enabledFeatures: enabled, disabledFeatures: disabled)
     }
 
     /// The composition's mutable state while edits run.
@@ -39,6 +40,7 @@ public struct GuestTableComposer: Sendable {
         /// Fields an edit turned off by name (not as a consequence): a dependency chain ends at one.
         var clearedDirectly: Set<CPUIDField> = []
         var enabled: [(feature: GuestFeature, field: CPUIDField, edit: String)] = []
+        var disabled: [(feature: GuestFeature, field: CPUIDField)] = []
         var steps: [GuestComposition.Step] = []
         var warnings: [String] = []
         var advisories: [RuleViolation] = []
@@ -79,6 +81,7 @@ public struct GuestTableComposer: Sendable {
             }
             work.clearedBy[field] = edit
             work.clearedDirectly.insert(field)
+            work.disabled.append((feature, field))
             // Linux's rows and the structural rules, alternately, until neither clears anything more.
             var frontier = [feature.macro]
             var seen: Set<String> = [feature.macro]
