@@ -73,9 +73,14 @@ public struct GuestFeatureTable: GuestFeatureDirectory {
         String(name.lowercased().map { $0 == "_" || $0 == "." ? "-" : $0 })
     }
 
+    /// Also accepts the kernel's full macro spelling, `X86_FEATURE_SGX_EDECCSSA`.
     public func feature(named name: String) -> GuestFeature? {
-        byName[Self.normalized(name)].map { features[$0] }
+        var key = Self.normalized(name)
+        if byName[key] == nil, key.hasPrefix(Self.macroPrefix) { key.removeFirst(Self.macroPrefix.count) }
+        return byName[key].map { features[$0] }
     }
+
+    static let macroPrefix = "x86-feature-"
 
     public func feature(at field: CPUIDField) -> GuestFeature? { byField[field].map { features[$0] } }
 

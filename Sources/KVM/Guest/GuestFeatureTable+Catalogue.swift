@@ -10,11 +10,8 @@ extension GuestFeatureTable {
         var list: [GuestFeature] = []
         for feature in catalogue.features where feature.kind == .feature {
             guard let origin = feature.origin(in: kernel) else { continue }
-            var aliases: [String] = []
-            for profile in catalogue.profiles {
-                if let proc = feature.procName(in: profile), !aliases.contains(proc) { aliases.append(proc) }
-            }
-            aliases.append("X86_FEATURE_" + feature.name)
+            // The kernel's /proc name; `X86_FEATURE_` spellings are understood by the lookup itself.
+            let aliases = feature.procName(in: kernel).map { [$0] } ?? []
             list.append(GuestFeature(macro: feature.name, aliases: aliases, qemuName: feature.qemuName,
                                      field: origin.fields.first,
                                      dependsOn: kernel.dependencyGraph.directDependencies(of: feature.name)))
