@@ -224,6 +224,14 @@ public struct GuestTableComposer: Sendable {
                 work.problems.append(.dependencyOff(feature: feature, chain: chain, edit: edit))
             }
         }
+        let baseDependencies = Set(GuestTableChecker.dependencyViolations(in: base.snapshot, directory: directory))
+        for violation in GuestTableChecker.dependencyViolations(in: work.table, directory: directory) {
+            if baseDependencies.contains(violation) {
+                work.warnings.append("the base already breaks \(violation)")
+            } else if let field = violation.feature.field, !chained.contains(field) {
+                work.problems.append(.dependencyBroken(violation))
+            }
+        }
         let baseFindings = Set(GuestTableChecker.check(base.snapshot, rules: rules))
         for violation in GuestTableChecker.check(work.table, rules: rules) {
             if violation.severity == .advisory {
