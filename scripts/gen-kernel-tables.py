@@ -41,7 +41,7 @@ for m in bug_re.finditer(header):
 
 scatter_rows = re.findall(
     r"\{\s*X86_FEATURE_(\w+),\s*CPUID_(E[ABCD]X),\s*(\d+),\s*(0x[0-9a-fA-F]+),\s*(\d+)\s*\}", scattered)
-dep_rows = re.findall(r"\{\s*X86_FEATURE_(\w+),\s*X86_FEATURE_(\w+)\s*\}", deps)
+dep_rows = re.findall(r"\{\s*X86_FEATURE_(\w+),\s*X86_FEATURE_(\w+)\s*,?\s*\}", deps)
 
 ident = f"v{major}_{minor}"
 w = max(len(n) for n, *_ in features + bugs) + 3

@@ -1,5 +1,8 @@
 /// Gathers entries per CPU while a reader scans, and enforces what every format shares:
-/// no duplicate (leaf, subleaf) within a CPU, no CPU number twice, no header without entries.
+/// no conflicting duplicate (leaf, subleaf) within a CPU and no CPU number twice.
+/// Two policies keep real-world dumps readable without losing anything: a line repeated with
+/// identical registers (AIDA64 does this) counts once, and a CPU header with no entries under it
+/// (InstLatx64 dumps list CPUs they did not dump) adds no CPU.
 struct CPUCollector {
     let file: String
     private(set) var cpus: [LogicalCPU] = []
@@ -7,7 +10,6 @@ struct CPUCollector {
     private var entries: [CPUIDEntry] = []
     private var lines: [Int] = []
     private var number: Int?
-    private var headerLine = 0
 
     init(file: String) { self.file = file }
 
@@ -21,7 +23,6 @@ struct CPUCollector {
         }
         numbers[cpu] = line
         number = cpu
-        headerLine = line
     }
 
     mutating func add(_ entry: CPUIDEntry, line: Int) throws(DumpError) {
@@ -34,7 +35,8 @@ struct CPUCollector {
     mutating func close() throws(DumpError) {
         guard let cpu = number else { return }
         guard !entries.isEmpty else {
-            throw DumpError(file: file, line: headerLine, column: 1, kind: .emptyCPU(cpu))
+            number = nil
+            return
         }
         var ascending = true
         for i in 1..<max(entries.count, 1) where !(entries[i - 1].key < entries[i].key) {
@@ -45,7 +47,8 @@ struct CPUCollector {
             let order = entries.indices.sorted {
                 entries[$0].key != entries[$1].key ? entries[$0].key < entries[$1].key : lines[$0] < lines[$1]
             }
-            for k in 1..<order.count where entries[order[k - 1]].key == entries[order[k]].key {
+            for k in 1..<order.count where entries[order[k - 1]].key == entries[order[k]].key
+                && entries[order[k - 1]].registers != entries[order[k]].registers {
                 let later = order[k]
                 throw DumpError(file: file, line: lines[later], column: 1,
                                 kind: .duplicateEntry(entries[later].key, cpu: cpu, firstLine: lines[order[k - 1]]))

@@ -9,6 +9,7 @@ enum CPUIDRawReader {
             var c = LineCursor(bytes, line, file: file)
             c.skipBlanks()
             if c.atEnd { continue }
+            if DumpTrailer.isTrailerLine(bytes, line) { break }
             if c.skip("CPU") {
                 var number = 0
                 if !c.skip(":") {

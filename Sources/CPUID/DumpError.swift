@@ -11,7 +11,7 @@ public struct DumpError: Error, Hashable, Sendable, CustomStringConvertible {
         case binary(byte: UInt8)
         /// The text does not match the format; `expected` says what should have been there.
         case syntax(expected: String)
-        /// The same (leaf, subleaf) twice for one CPU.
+        /// The same (leaf, subleaf) twice for one CPU, with different registers.
         case duplicateEntry(LeafKey, cpu: Int, firstLine: Int)
         /// The same CPU number twice.
         case duplicateCPU(Int, firstLine: Int)
@@ -21,8 +21,6 @@ public struct DumpError: Error, Hashable, Sendable, CustomStringConvertible {
         case notX86(String)
         /// No format could be recognized.
         case unknownFormat
-        /// A CPU header with no entries under it.
-        case emptyCPU(Int)
     }
 
     public var file: String
@@ -46,12 +44,11 @@ public struct DumpError: Error, Hashable, Sendable, CustomStringConvertible {
         case .empty: "the file is empty: expected a CPUID dump"
         case let .binary(byte): "binary data (byte 0x\(Hex.digits(UInt32(byte), count: 2))): expected a text CPUID dump"
         case let .syntax(expected): "expected \(expected)"
-        case let .duplicateEntry(key, cpu, firstLine): "duplicate entry for leaf \(key) on CPU \(cpu) (first given on line \(firstLine))"
+        case let .duplicateEntry(key, cpu, firstLine): "conflicting duplicate entry for leaf \(key) on CPU \(cpu) (first given on line \(firstLine) with other registers)"
         case let .duplicateCPU(cpu, firstLine): "CPU \(cpu) appears twice (first header on line \(firstLine))"
         case let .unknownKey(key): "unknown libcpuid key `\(key)`: expected one of \(LibcpuidReader.knownKeys.joined(separator: ", "))"
         case let .notX86(detail): "not an x86 CPUID dump: \(detail)"
         case .unknownFormat: "unrecognized dump format: expected cpuid -r, AIDA64, libcpuid, libvirt XML or vcpuid JSON (or name one with --input-format)"
-        case let .emptyCPU(cpu): "CPU \(cpu) has a header but no CPUID entries"
         }
     }
 

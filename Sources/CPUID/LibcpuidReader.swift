@@ -23,8 +23,6 @@ enum LibcpuidReader {
 
     static let knownKeys: [String] = ["basic_cpuid", "ext_cpuid"] + subleafArrays.map(\.key)
 
-    private static let dashLineLength = 80
-
     private struct Slot {
         var registers: Registers
         var line: Int
@@ -44,7 +42,7 @@ enum LibcpuidReader {
             var c = LineCursor(bytes, line, file: file)
             c.skipBlanks()
             if c.atEnd { continue }
-            if isDashLine(bytes, line) { break }
+            if DumpTrailer.isTrailerLine(bytes, line) { break }
             if c.current == UInt8(ascii: "_") {
                 while c.current == UInt8(ascii: "_") { c.index += 1 }
                 c.skipBlanks()
@@ -96,12 +94,6 @@ enum LibcpuidReader {
 
     private static func isKeyByte(_ b: UInt8) -> Bool {
         (b >= 97 && b <= 122) || (b >= 48 && b <= 57) || b == 95 || (b >= 65 && b <= 90)
-    }
-
-    private static func isDashLine(_ bytes: UnsafeBufferPointer<UInt8>, _ line: TextLine) -> Bool {
-        guard line.end - line.start == dashLineLength else { return false }
-        for i in line.start..<line.end where bytes[i] != UInt8(ascii: "-") { return false }
-        return true
     }
 
     /// Turns one CPU's arrays into entries, dropping padding (see the type's documentation).

@@ -25,10 +25,14 @@ public struct BootOptions: Hashable, Sendable {
     public var switches: [Switch]
     /// `clearcpuid=` items: /proc names (features or bugs) or decimal feature numbers.
     public var clearCPUID: [String]
+    /// Feature macros (without prefix) to clear as setup_clear_cpu_cap() would, including hidden ones;
+    /// vcpuid's way to ask "what if this were off" beyond what the command line can name.
+    public var clearFeatures: [String]
 
-    public init(switches: [Switch] = [], clearCPUID: [String] = []) {
+    public init(switches: [Switch] = [], clearCPUID: [String] = [], clearFeatures: [String] = []) {
         self.switches = switches
         self.clearCPUID = clearCPUID
+        self.clearFeatures = clearFeatures
     }
 
     public static let none = BootOptions()
@@ -48,5 +52,5 @@ public struct BootOptions: Hashable, Sendable {
         self.init(switches: switches, clearCPUID: items)
     }
 
-    public var isEmpty: Bool { switches.isEmpty && clearCPUID.isEmpty }
+    public var isEmpty: Bool { switches.isEmpty && clearCPUID.isEmpty && clearFeatures.isEmpty }
 }

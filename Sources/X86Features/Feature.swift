@@ -23,6 +23,9 @@ public struct Feature: Hashable, Sendable, CustomStringConvertible {
         self.addedIn = addedIn
     }
 
+    /// Where the macro sits in kernels newer than the carried profiles, for features known only from them.
+    public var later: LaterFeature? { kind == .feature ? LaterFeature.all.first { $0.name == name } : nil }
+
     /// The full macro, e.g. `X86_FEATURE_SGX_EDECCSSA` or `X86_BUG_SRSO`.
     public var macro: String { (kind == .feature ? "X86_FEATURE_" : "X86_BUG_") + name }
 

@@ -32,6 +32,10 @@ public struct FeatureCatalogue: Sendable {
                 }
             }
         }
+        for later in LaterFeature.all where !seen.contains("feature:\(later.name)") {
+            list.append(Feature(kind: .feature, name: later.name, qemuName: QEMUFeatureNames.byField[later.field],
+                                addedIn: .release(later.addedIn)))
+        }
         features = list
         var keys: [String: Int] = [:]
         // Macro names win over /proc names, which win over QEMU names: insert in reverse priority.
@@ -78,6 +82,10 @@ public struct FeatureCatalogue: Sendable {
             .map(\.version).sorted()
         let key = (kind == .feature ? "" : "BUG_") + name
         if let exact = FeatureIntroductions.table[key] { return .release(exact) }
+        if let dated = FeatureIntroductions.dated[key] {
+            let consecutive = dated.after.major == dated.by.major && dated.after.minor + 1 == dated.by.minor
+            return consecutive ? .release(dated.by) : .between(after: dated.after, through: dated.by)
+        }
         guard let first = present.first else { return .atOrBefore(oldest) }
         if first == oldest { return .atOrBefore(oldest) }
         guard let previous = profiles.map(\.version).filter({ $0 < first }).max() else { return .atOrBefore(first) }

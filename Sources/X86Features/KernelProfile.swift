@@ -72,6 +72,10 @@ public struct KernelProfile: Hashable, Sendable, CustomStringConvertible {
     let index: Index
     /// The dependency rows as a graph.
     public let dependencyGraph: FeatureDependencies
+    /// /proc/cpuinfo name per capability-array bit (features, then bugs); nil when hidden or undefined.
+    let procNames: [String?]
+    /// The feature number of each scattered row, parallel to `scattered`.
+    let scatteredNumbers: [FeatureNumber?]
 
     public init(version: KernelVersion, capabilityWords: Int, bugWords: Int, features: [Row], bugs: [Row],
                 scattered: [ScatteredRow], dependencies: [DependencyRow]) {
@@ -84,6 +88,14 @@ public struct KernelProfile: Hashable, Sendable, CustomStringConvertible {
         self.dependencies = dependencies
         self.index = Index(features: features, bugs: bugs, capabilityWords: capabilityWords)
         self.dependencyGraph = FeatureDependencies(rows: dependencies)
+        var names = [String?](repeating: nil, count: (capabilityWords + bugWords) * 32)
+        let naming: ProcNaming = version >= KernelVersion(6, 11) ? .quotedOnly : .macroUnlessQuoted
+        for row in features { names[row.word * 32 + row.bit] = Self.procName(of: row, naming: naming) }
+        for row in bugs { names[(capabilityWords + row.word) * 32 + row.bit] = Self.procName(of: row, naming: naming) }
+        self.procNames = names
+        self.scatteredNumbers = scattered.map { row in
+            features.first { $0.name == row.name }.map { FeatureNumber(word: $0.word, bit: $0.bit) }
+        }
     }
 
     public static func == (lhs: KernelProfile, rhs: KernelProfile) -> Bool {
@@ -125,8 +137,15 @@ public struct KernelProfile: Hashable, Sendable, CustomStringConvertible {
     public func number(ofBug name: String) -> FeatureNumber? { index.bugs[name] }
 
     /// What /proc/cpuinfo prints for this row under this kernel's naming rule; nil when hidden.
-    public func procName(of row: Row) -> String? {
-        switch procNaming {
+    public func procName(of row: Row) -> String? { Self.procName(of: row, naming: procNaming) }
+
+    /// /proc/cpuinfo name of the bit at this capability-array position, nil when hidden or undefined.
+    public func procName(at number: FeatureNumber) -> String? {
+        procNames.indices.contains(number.value) ? procNames[number.value] : nil
+    }
+
+    static func procName(of row: Row, naming: ProcNaming) -> String? {
+        switch naming {
         case .macroUnlessQuoted:
             if let quoted = row.quotedName { return quoted.isEmpty ? nil : quoted }
             return row.name.lowercased()

@@ -34,8 +34,8 @@ enum Provenance: Sendable {
     case dependency(on: Int)
     /// filter_cpuid_features(): the leaf the feature needs lies above the maximum leaf.
     case leafFilter(leaf: UInt32)
-    /// Cleared by a boot option (the option's text).
-    case boot(String)
+    /// Cleared by a boot option (index into `LinuxView.bootLabels`); an index keeps this enum trivially copyable.
+    case boot(Int)
 }
 
 struct Run {
@@ -131,10 +131,10 @@ struct Run {
                 }
                 continue
             }
+            guard let number = kernel.scatteredNumbers[index] else { continue }
             if facts.bit(row.leaf, row.subleaf, row.register, row.bit) {
-                set(row.name, .scattered(row: index))
-            } else if let number = kernel.number(ofFeature: row.name), !view.capabilities.contains(number),
-                      view.provenance[number.value] == nil {
+                set(number, .scattered(row: index))
+            } else if !view.capabilities.contains(number), view.provenance[number.value] == nil {
                 view.provenance[number.value] = .scattered(row: index)
             }
         }
@@ -158,26 +158,35 @@ struct Run {
         }
     }
 
+    /// Records the option's text once and returns the provenance that points at it.
+    mutating func boot(_ label: String) -> Provenance {
+        view.bootLabels.append(label)
+        return .boot(view.bootLabels.count - 1)
+    }
+
     /// cpu_parse_early_param() and the feature-clearing early params; applied after probing, as
     /// apply_forced_caps() does, so they win over everything CPUID said.
     mutating func applyBootOptions() {
         for option in view.options.switches {
-            if has(option.clears) { clear(option.clears, .boot(option.rawValue)) }
+            if has(option.clears) { clear(option.clears, boot(option.rawValue)) }
+        }
+        for name in view.options.clearFeatures where has(name) {
+            clear(name, boot("clearing \(name)"))
         }
         for item in view.options.clearCPUID {
             if let value = Int(item) {
                 guard value >= 0, value < kernel.capabilityWords * 32 else { continue }
                 let number = FeatureNumber(value)
-                if view.capabilities.contains(number) { clear(number, .boot("clearcpuid=\(item)")) }
+                if view.capabilities.contains(number) { clear(number, boot("clearcpuid=\(item)")) }
                 continue
             }
             if let row = kernel.features.first(where: { kernel.procName(of: $0) == item }) {
                 let number = FeatureNumber(word: row.word, bit: row.bit)
-                if view.capabilities.contains(number) { clear(number, .boot("clearcpuid=\(item)")) }
+                if view.capabilities.contains(number) { clear(number, boot("clearcpuid=\(item)")) }
             } else if let row = kernel.bugs.first(where: { kernel.procName(of: $0) == item }),
                       let number = kernel.number(ofBug: row.name), view.capabilities.contains(number) {
                 view.capabilities.remove(number)
-                view.provenance[number.value] = .boot("clearcpuid=\(item)")
+                view.provenance[number.value] = boot("clearcpuid=\(item)")
             }
         }
     }

@@ -33,7 +33,7 @@ extension LinuxView {
         case let .leafFilter(leaf):
             return (.maxLeafGuard, ["cleared: needs leaf \(Hex.byte(leaf)) but max leaf is \(Hex.byte(facts.maxBasic))"])
         case let .boot(option):
-            return (.bootOption, ["cleared by \(option)"])
+            return (.bootOption, ["cleared by \(bootLabels[option])"])
         case .dependency:
             return (.dependency, [dependencyChain(from: number)])
         }
@@ -50,7 +50,7 @@ extension LinuxView {
             current = FeatureNumber(on)
             names.append(kernel.featureRow(at: current)?.name ?? current.description)
             switch provenance[current.value] {
-            case let .boot(option)?: ending = ", cleared by \(option)"
+            case let .boot(option)?: ending = ", cleared by \(bootLabels[option])"
             case let .quirkCleared(rule)?: ending = ", cleared by a vendor quirk (\(SyntheticRules.all[rule].why))"
             case let .leafFilter(leaf)?: ending = ", cleared because max leaf \(Hex.byte(facts.maxBasic)) < \(Hex.byte(leaf))"
             default: break

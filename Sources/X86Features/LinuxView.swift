@@ -11,6 +11,8 @@ public struct LinuxView: Sendable {
     var provenance: [Provenance?]
     /// The snapshot's facts the explanations quote.
     let facts: CPUFacts
+    /// The boot options that cleared something, as written; `Provenance.boot` indexes this.
+    var bootLabels: [String] = []
 
     init(kernel: KernelProfile, options: BootOptions, facts: CPUFacts) {
         self.kernel = kernel
@@ -34,16 +36,14 @@ public struct LinuxView: Sendable {
     /// The /proc/cpuinfo `flags` line's names, in feature-number order.
     public var procFlags: [String] {
         capabilities.members.compactMap { number in
-            guard number.word < kernel.capabilityWords, let row = kernel.featureRow(at: number) else { return nil }
-            return kernel.procName(of: row)
+            number.word < kernel.capabilityWords ? kernel.procName(at: number) : nil
         }
     }
 
     /// The /proc/cpuinfo `bugs` line's names, in bug-number order (only bugs derivable from CPUID).
     public var procBugs: [String] {
         capabilities.members.compactMap { number in
-            guard number.word >= kernel.capabilityWords, let row = kernel.bugRow(at: number) else { return nil }
-            return kernel.procName(of: row)
+            number.word >= kernel.capabilityWords ? kernel.procName(at: number) : nil
         }
     }
 

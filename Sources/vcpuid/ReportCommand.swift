@@ -1,32 +1,103 @@
 import ArgumentParser
 import CPUID
 
-/// `vcpuid` / `vcpuid report`: the one-screen summary of this machine.
+/// `vcpuid` / `vcpuid report`: the one-screen summary of this machine (or of a dump).
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Summarize this machine: CPU identity and leaf ranges (the default command)."
+        abstract: "Summarize this machine (or a dump): CPU identity, leaf ranges, hypervisor, logical CPUs (the default command)."
     )
 
+    @OptionGroup var input: SnapshotOptions
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    /// The report's sections, in order; a new section is one function added here.
+    static let sections: [@Sendable (ReportContext) -> ReportSection] = [
+        identitySection,
+        leafRangesSection,
+    ]
+
     func run() throws {
-        guard CPUIDInstruction.isAvailable else {
-            throw ValidationError("this build of vcpuid is not for x86: there is no CPUID instruction to run")
+        let context = try makeContext()
+        let built = Self.sections.map { $0(context) }
+        print(json ? ReportRenderer.json(built) : ReportRenderer.text(built), terminator: "")
+    }
+
+    private func makeContext() throws -> ReportContext {
+        if let file = input.file {
+            let dump = try DumpReader.read(path: file, format: input.inputFormat)
+            let chosen = input.cpu ?? dump.cpus.first?.number ?? 0
+            guard let snapshot = dump.cpu(chosen) else {
+                throw ValidationError("\(file) has no CPU \(chosen) (it has \(CPUList.format(dump.cpus.map(\.number))))")
+            }
+            return ReportContext(snapshot: snapshot, cpuNumber: chosen, logicalCPUs: dump.cpus.count,
+                                 source: "\(input.sourceDescription) (\(Self.formatName(dump.origin)))", isLive: false)
         }
-        var entries: [CPUIDEntry] = []
-        let maxBasic = CPUIDInstruction.execute(0).eax
-        for leaf in [UInt32(0), 1] where leaf <= maxBasic {
-            let r = CPUIDInstruction.execute(leaf)
-            entries.append(CPUIDEntry(leaf: leaf, eax: r.eax, ebx: r.ebx, ecx: r.ecx, edx: r.edx))
+        let cpu = input.cpu ?? 0
+        let snapshot = try LiveCPU.snapshot(cpu: cpu, source: input.source)
+        let online = try LiveCPU.onlineCPUs()
+        return ReportContext(snapshot: snapshot, cpuNumber: cpu, logicalCPUs: online.count,
+                             source: input.sourceDescription, isLive: true)
+    }
+
+    static func formatName(_ origin: DumpOrigin) -> String {
+        if case let .file(_, format) = origin, let known = DumpFormat(rawValue: format) { return known.displayName }
+        return origin.description
+    }
+
+    static func identitySection(_ context: ReportContext) -> ReportSection {
+        let s = context.snapshot
+        let sig = s.signature
+        return ReportSection(key: "identity", title: "CPU", rows: [
+            ReportRow(key: "source", label: "source", value: .text(context.source)),
+            ReportRow(key: "cpu", label: "CPU shown", value: .number(context.cpuNumber)),
+            ReportRow(key: "vendor", label: "vendor", value: .text(s.vendor)),
+            ReportRow(key: "brand", label: "brand", value: s.brand.map { .text($0) } ?? .none),
+            ReportRow(key: "family", label: "family", value: .shown(.number(Int(sig.family)), as: "0x\(String(sig.family, radix: 16)) (\(sig.family))")),
+            ReportRow(key: "model", label: "model", value: .shown(.number(Int(sig.model)), as: "0x\(String(sig.model, radix: 16)) (\(sig.model))")),
+            ReportRow(key: "stepping", label: "stepping", value: .number(Int(sig.stepping))),
+            ReportRow(key: "signature", label: "signature", value: .text(Hex.word(sig.raw))),
+            ReportRow(key: "logical_cpus", label: context.isLive ? "logical CPUs online" : "logical CPUs in dump",
+                      value: .number(context.logicalCPUs)),
+        ])
+    }
+
+    static func leafRangesSection(_ context: ReportContext) -> ReportSection {
+        let s = context.snapshot
+        var rows: [ReportRow] = []
+        let ranges = s.implementedRanges
+        for name in ["basic", "extended", "Xeon Phi", "Transmeta", "Centaur/Zhaoxin"] {
+            let key = name.lowercased().replacingSpacesAndSlashes()
+            if let range = ranges.first(where: { $0.name == name }) {
+                rows.append(ReportRow(key: key, label: "\(name) leaves",
+                                      value: .text("\(Hex.word(range.leaves.lowerBound))-\(Hex.word(range.leaves.upperBound))")))
+            } else if name == "basic" || name == "extended" {
+                rows.append(ReportRow(key: key, label: "\(name) leaves", value: .none))
+            }
         }
-        let maxExtended = CPUIDInstruction.execute(0x8000_0000).eax
-        for leaf in UInt32(0x8000_0000)...0x8000_0004 where leaf <= maxExtended {
-            let r = CPUIDInstruction.execute(leaf)
-            entries.append(CPUIDEntry(leaf: leaf, eax: r.eax, ebx: r.ebx, ecx: r.ecx, edx: r.edx))
+        let hypervisor = ranges.filter { $0.name == "hypervisor" }
+        let present = s.isSet(CPUIDField(1, 0, .ecx, bit: 31))
+        rows.append(ReportRow(key: "hypervisor_present", label: "hypervisor bit", value: .shown(.flag(present), as: present ? "set (CPUID.1:ECX[31])" : "clear (no hypervisor)")))
+        if hypervisor.isEmpty {
+            rows.append(ReportRow(key: "hypervisor_leaves", label: "hypervisor leaves", value: .shown(.none, as: "none")))
         }
-        let snapshot = Snapshot(entries)
-        print("CPU        \(snapshot.brand ?? "(no brand string)")")
-        print("vendor     \(snapshot.vendor)")
-        print("signature  \(snapshot.signature)")
-        print("leaves     basic up to \(Hex.word(snapshot.maxBasicLeaf)), extended up to \(Hex.word(snapshot.maxExtendedLeaf))")
+        for (i, window) in hypervisor.enumerated() {
+            rows.append(ReportRow(key: i == 0 ? "hypervisor_vendor" : "hypervisor_vendor_\(i)",
+                                  label: i == 0 ? "hypervisor vendor" : "hypervisor vendor \(i + 1)",
+                                  value: .text(window.signature ?? "")))
+            rows.append(ReportRow(key: i == 0 ? "hypervisor_leaves" : "hypervisor_leaves_\(i)",
+                                  label: i == 0 ? "hypervisor leaves" : "hypervisor leaves \(i + 1)",
+                                  value: .text("\(Hex.word(window.leaves.lowerBound))-\(Hex.word(window.leaves.upperBound))")))
+        }
+        rows.append(ReportRow(key: "entries", label: "entries", value: .number(s.count)))
+        return ReportSection(key: "leaves", title: "Leaf ranges", rows: rows)
+    }
+}
+
+extension String {
+    func replacingSpacesAndSlashes() -> String {
+        String(map { $0 == " " || $0 == "/" ? "_" : $0 })
     }
 }

@@ -11,7 +11,10 @@ struct VCPUID: ParsableCommand {
             """,
         subcommands: [
             ReportCommand.self,
+            FlagsCommand.self,
+            ExplainCommand.self,
             DumpCommand.self,
+            ConvertCommand.self,
             KVMCommand.self,
             GuestCommand.self,
         ],

@@ -1,5 +1,6 @@
-/// The release that introduced a macro, for macros the carried profiles cannot date by themselves
-/// (present in 6.18 but not 6.2), and for the SGX family. Bugs are keyed `BUG_<name>`.
+/// The release that introduced a macro where the carried profiles cannot date it by themselves.
+/// `table` holds exact releases (the SGX family, from the SGX merge in v5.11 on); `dated` (generated,
+/// FeatureIntroductions+Dated.swift) brackets every macro new between 6.2 and 6.18. Bugs are keyed `BUG_<name>`.
 enum FeatureIntroductions {
     static let table: [String: KernelVersion] = [
         "SGX":                  KernelVersion(5, 11),

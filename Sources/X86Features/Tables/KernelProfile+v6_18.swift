@@ -5,7 +5,7 @@
 
 extension KernelProfile {
     /// Linux 6.18: 414 features in 22 words, 41 bugs in 2 words,
-    /// 36 scattered rows, 65 dependency rows.
+    /// 36 scattered rows, 69 dependency rows.
     public static let v6_18 = KernelProfile(
         version: KernelVersion(6, 18), capabilityWords: 22, bugWords: 2,
         features: [
@@ -527,6 +527,8 @@ extension KernelProfile {
             .init("XMM4_2",                    "XMM2"),
             .init("XMM3",                      "XMM2"),
             .init("PCLMULQDQ",                 "XMM2"),
+            .init("SSSE3",                     "XMM2"),
+            .init("F16C",                      "XMM2"),
             .init("AES",                       "XMM2"),
             .init("SHA_NI",                    "XMM2"),
             .init("GFNI",                      "XMM2"),
@@ -534,6 +536,8 @@ extension KernelProfile {
             .init("FMA",                       "AVX"),
             .init("VAES",                      "AVX"),
             .init("VPCLMULQDQ",                "AVX"),
+            .init("AVX2",                      "AVX"),
+            .init("AVX512F",                   "AVX"),
             .init("AVX512IFMA",                "AVX512F"),
             .init("AVX512PF",                  "AVX512F"),
             .init("AVX512ER",                  "AVX512F"),

@@ -5,7 +5,7 @@
 
 extension KernelProfile {
     /// Linux 6.2: 345 features in 20 words, 29 bugs in 1 words,
-    /// 23 scattered rows, 55 dependency rows.
+    /// 23 scattered rows, 59 dependency rows.
     public static let v6_2 = KernelProfile(
         version: KernelVersion(6, 2), capabilityWords: 20, bugWords: 1,
         features: [
@@ -432,9 +432,13 @@ extension KernelProfile {
             .init("XMM4_2",                    "XMM2"),
             .init("XMM3",                      "XMM2"),
             .init("PCLMULQDQ",                 "XMM2"),
+            .init("SSSE3",                     "XMM2"),
+            .init("F16C",                      "XMM2"),
             .init("AES",                       "XMM2"),
             .init("SHA_NI",                    "XMM2"),
             .init("FMA",                       "AVX"),
+            .init("AVX2",                      "AVX"),
+            .init("AVX512F",                   "AVX"),
             .init("AVX512IFMA",                "AVX512F"),
             .init("AVX512PF",                  "AVX512F"),
             .init("AVX512ER",                  "AVX512F"),

@@ -1,7 +1,7 @@
 import CPUID
 
-/// QEMU's `-cpu` property names for CPUID bits (target/i386/cpu.c, feature_word_info[].feat_names),
-/// keyed by the bit's CPUID location. A Linux feature read from that bit gets the name.
+/// QEMU's `-cpu` property names for CPUID bits (target/i386/cpu.c, feature_word_info[].feat_names, as of
+/// QEMU 9.x/10.x), keyed by the bit's CPUID location. A Linux feature read from that bit gets the name.
 enum QEMUFeatureNames {
     private static func word(_ leaf: UInt32, _ subleaf: UInt32, _ register: Register,
                              _ names: [Int: String]) -> [CPUIDField: String] {
@@ -42,11 +42,11 @@ enum QEMUFeatureNames {
             word(0x8000_000A, 0, .edx, [
                 0: "npt", 1: "lbrv", 2: "svm-lock", 3: "nrip-save", 4: "tsc-scale", 5: "vmcb-clean",
                 6: "flushbyasid", 7: "decodeassists", 10: "pause-filter", 12: "pfthreshold", 13: "avic",
-                15: "v-vmsave-vmload", 16: "vgif", 28: "svme-addr-chk",
+                15: "v-vmsave-vmload", 16: "vgif", 25: "vnmi", 28: "svme-addr-chk",
             ]),
             word(0x7, 0, .ebx, [
-                0: "fsgsbase", 1: "tsc-adjust", 2: "sgx", 3: "bmi1", 4: "hle", 5: "avx2", 7: "smep",
-                8: "bmi2", 9: "erms", 10: "invpcid", 11: "rtm", 14: "mpx", 16: "avx512f", 17: "avx512dq",
+                0: "fsgsbase", 1: "tsc-adjust", 2: "sgx", 3: "bmi1", 4: "hle", 5: "avx2", 6: "fdp-excptn-only",
+                7: "smep", 8: "bmi2", 9: "erms", 10: "invpcid", 11: "rtm", 13: "zero-fcs-fds", 14: "mpx", 16: "avx512f", 17: "avx512dq",
                 18: "rdseed", 19: "adx", 20: "smap", 21: "avx512ifma", 22: "pcommit", 23: "clflushopt",
                 24: "clwb", 25: "intel-pt", 26: "avx512pf", 27: "avx512er", 28: "avx512cd", 29: "sha-ni",
                 30: "avx512bw", 31: "avx512vl",
@@ -60,10 +60,21 @@ enum QEMUFeatureNames {
             word(0x7, 0, .edx, [
                 2: "avx512-4vnniw", 3: "avx512-4fmaps", 4: "fsrm", 8: "avx512-vp2intersect", 10: "md-clear",
                 14: "serialize", 16: "tsx-ldtrk", 19: "arch-lbr", 22: "amx-bf16", 23: "avx512-fp16",
-                24: "amx-tile", 25: "amx-int8", 26: "spec-ctrl", 27: "stibp", 29: "arch-capabilities",
+                24: "amx-tile", 25: "amx-int8", 26: "spec-ctrl", 27: "stibp", 28: "flush-l1d", 29: "arch-capabilities",
                 30: "core-capability", 31: "ssbd",
             ]),
-            word(0x7, 1, .eax, [4: "avx-vnni", 5: "avx512-bf16"]),
+            word(0x7, 1, .eax, [
+                0: "sha512", 1: "sm3", 2: "sm4", 4: "avx-vnni", 5: "avx512-bf16", 7: "cmpccxadd", 10: "fzrm",
+                11: "fsrs", 12: "fsrc", 17: "fred", 18: "lkgs", 19: "wrmsrns", 21: "amx-fp16", 23: "avx-ifma",
+                26: "lam",
+            ]),
+            word(0x7, 2, .edx, [0: "intel-psfd", 1: "ipred-ctrl", 2: "rrsba-ctrl", 3: "ddpd-u", 4: "bhi-ctrl", 5: "mcdt-no"]),
+            word(0x8000_0007, 0, .ebx, [0: "overflow-recov", 1: "succor"]),
+            word(0x8000_0021, 0, .eax, [
+                0: "no-nested-data-bp", 2: "lfence-always-serializing", 6: "null-sel-clr-base", 8: "auto-ibrs",
+                24: "eraps", 27: "sbpb", 28: "ibpb-brtype", 29: "srso-no", 30: "srso-user-kernel-no",
+            ]),
+            word(0x8000_0022, 0, .eax, [0: "perfmon-v2"]),
             word(0x8000_0008, 0, .ebx, [
                 0: "clzero", 2: "xsaveerptr", 9: "wbnoinvd", 12: "ibpb", 14: "ibrs", 15: "amd-stibp",
                 24: "amd-ssbd", 25: "virt-ssbd", 26: "amd-no-ssb",

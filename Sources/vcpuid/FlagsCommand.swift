@@ -1,0 +1,202 @@
+import ArgumentParser
+import CPUID
+import Foundation
+import X86Features
+
+/// `vcpuid flags`: the /proc/cpuinfo `flags` and `bugs` lines a kernel would print for a CPU,
+/// or a comparison with a real /proc/cpuinfo.
+struct FlagsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flags",
+        abstract: "The /proc/cpuinfo flags (and bugs) a Linux kernel would print for this CPU or a dump.",
+        discussion: """
+            Runs vcpuid's model of the kernel's CPU setup: direct CPUID words, scattered bits behind the \
+            max-leaf guard, flags the kernel synthesizes from CPUID, vendor quirks, and boot-option clears \
+            with their dependents. Kernels 6.1, 6.2 and 6.18 are modelled exactly; another version uses \
+            the newest profile not above it.
+
+            --compare FILE sets the result against a real /proc/cpuinfo and classifies each difference: \
+            set by the kernel from outside CPUID (MSRs, the hypervisor, run-time choices; the catalogue \
+            says which and why) or unexplained. The exit status is 1 when anything is unexplained.
+            """
+    )
+
+    @OptionGroup var input: SnapshotOptions
+
+    @Option(help: "Kernel version to model, e.g. 6.2 (default: the running kernel for this machine, 6.18 for a dump).")
+    var kernel: String?
+
+    @Option(help: ArgumentHelp("Features to clear, comma-separated: boot switches (nosgx, noxsave, ...), /proc names, numbers, or macro names.",
+                               valueName: "names"))
+    var clear: String?
+
+    @Option(help: ArgumentHelp("A kernel command line whose feature options apply (clearcpuid=, nosgx, ...).", valueName: "cmdline"))
+    var boot: String?
+
+    @Option(help: ArgumentHelp("Compare with this /proc/cpuinfo file.", valueName: "cpuinfo"))
+    var compare: String?
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func validate() throws {
+        if input.allCPUs { throw ValidationError("this command looks at one CPU; choose it with --cpu N") }
+    }
+
+    func run() throws {
+        let snapshot = try input.loadSnapshot()
+        let profile = try KernelChoice.profile(kernel, live: input.file == nil)
+        var options = BootOptions(commandLine: boot ?? "")
+        if boot == nil, compare == "/proc/cpuinfo", input.file == nil,
+           let cmdline = try? String(contentsOfFile: "/proc/cmdline", encoding: .utf8) {
+            options = BootOptions(commandLine: cmdline)
+        }
+        if let clear { try FeatureClearList.apply(clear, to: &options) }
+        let view = LinuxDerivation.derive(snapshot, kernel: profile, options: options)
+
+        if let compare {
+            try runComparison(view, cpuinfoPath: compare)
+            return
+        }
+        if json {
+            print(try Self.json([
+                "kernel": profile.version.description,
+                "flags": view.procFlags,
+                "bugs": view.procBugs,
+                "features": view.setFeatures,
+            ]))
+            return
+        }
+        print(Self.table([
+            ["kernel", ":", "Linux \(profile.version) model (\(input.sourceDescription))"],
+            ["flags", ":", view.procFlags.joined(separator: " ")],
+            ["bugs", ":", view.procBugs.joined(separator: " ")],
+        ]))
+    }
+
+    private func runComparison(_ view: LinuxView, cpuinfoPath: String) throws {
+        let text: String
+        do {
+            text = try String(contentsOfFile: cpuinfoPath, encoding: .utf8)
+        } catch {
+            throw ValidationError("cannot read \(cpuinfoPath): \(error.localizedDescription)")
+        }
+        let info: ProcCPUInfo
+        do {
+            info = try ProcCPUInfo.parse(text, name: cpuinfoPath)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let wanted = input.cpu ?? info.processors[0].number
+        guard let processor = info.processors.first(where: { $0.number == wanted }) else {
+            throw ValidationError("\(cpuinfoPath) has no processor \(wanted)")
+        }
+        let comparison = FlagComparison(view: view, procFlags: processor.flags, procBugs: processor.bugs)
+        if json {
+            let rows: [[String: Any]] = comparison.differences.map { difference in
+                var object: [String: Any] = [
+                    "name": difference.name,
+                    "kind": difference.isBug ? "bug" : "flag",
+                    "side": difference.side.rawValue,
+                    "macro": difference.macro ?? NSNull(),
+                ]
+                switch difference.verdict {
+                case let .outsideCPUID(reason):
+                    object["verdict"] = "outside CPUID"
+                    object["category"] = reason.category.description
+                    object["reason"] = reason.detail
+                case let .unexplained(detail):
+                    object["verdict"] = "unexplained"
+                    object["reason"] = detail
+                }
+                return object
+            }
+            print(try Self.json([
+                "kernel": view.kernel.version.description,
+                "processor": processor.number,
+                "matching": comparison.matching,
+                "differences": rows,
+                "unexplained": comparison.unexplained.count,
+            ]))
+        } else {
+            print("Linux \(view.kernel.version) model vs \(cpuinfoPath) (processor \(processor.number)): "
+                + "\(comparison.matching) names agree, \(comparison.differences.count) differ, "
+                + "\(comparison.unexplained.count) unexplained")
+            if !comparison.differences.isEmpty {
+                var rows = [["NAME", "KIND", "WHERE", "VERDICT", "WHY"]]
+                for d in comparison.differences {
+                    switch d.verdict {
+                    case let .outsideCPUID(reason):
+                        rows.append([d.name, d.isBug ? "bug" : "flag", d.side.rawValue,
+                                     "outside CPUID (\(reason.category))", reason.detail])
+                    case let .unexplained(detail):
+                        rows.append([d.name, d.isBug ? "bug" : "flag", d.side.rawValue, "UNEXPLAINED", detail])
+                    }
+                }
+                print(Self.table(rows))
+            }
+        }
+        if !comparison.unexplained.isEmpty { throw ExitCode(1) }
+    }
+}
+
+extension FlagsCommand {
+    /// Pretty, key-sorted JSON text of a Foundation object tree.
+    static func json(_ object: Any) throws -> String {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Rows as left-aligned columns separated by two spaces; the last column is not padded.
+    static func table(_ rows: [[String]]) -> String {
+        let columns = rows.map(\.count).max() ?? 0
+        var widths = Array(repeating: 0, count: columns)
+        for row in rows {
+            for (i, cell) in row.enumerated() where i < columns - 1 { widths[i] = max(widths[i], cell.count) }
+        }
+        return rows.map { row in
+            row.enumerated().map { i, cell in
+                i < row.count - 1 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) : cell
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}
+
+extension FlagsCommand {
+    /// Picks the kernel profile for `--kernel`, defaulting to the running kernel for live views.
+    enum KernelChoice {
+        static func profile(_ text: String?, live: Bool) throws -> KernelProfile {
+            if let text {
+                guard let version = KernelVersion(text) else {
+                    throw ValidationError("--kernel expects a version such as 6.2 or 6.18, not '\(text)'")
+                }
+                return KernelProfile.for(version)
+            }
+            if live, let release = try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8),
+               let version = KernelVersion(release.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                return KernelProfile.for(version)
+            }
+            return KernelProfile.all[KernelProfile.all.count - 1]
+        }
+    }
+
+    /// Turns `--clear a,b,c` into boot options: switches, clearcpuid= items, or macro names.
+    enum FeatureClearList {
+        static func apply(_ list: String, to options: inout BootOptions) throws {
+            let newest = KernelProfile.all[KernelProfile.all.count - 1]
+            for item in list.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+                if let option = BootOptions.Switch(rawValue: item.lowercased()) {
+                    options.switches.append(option)
+                } else if Int(item) != nil {
+                    options.clearCPUID.append(item)
+                } else if let feature = FeatureCatalogue.shared.lookup(item), feature.kind == .feature {
+                    options.clearFeatures.append(feature.name)
+                } else if let feature = FeatureCatalogue.shared.lookup(item) {
+                    options.clearCPUID.append(feature.procName(in: newest) ?? item)
+                } else {
+                    throw ValidationError("--clear: no feature, bug or boot switch named '\(item)'")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import CPUID
+
+/// One value in a report, typed so that `--json` keeps numbers as numbers.
+enum ReportValue {
+    case text(String)
+    case number(Int)
+    case flag(Bool)
+    case list([ReportValue])
+    /// A value that reads differently for people than in JSON, e.g. `0x19 (25)` vs 25.
+    indirect case shown(ReportValue, as: String)
+    case none
+
+    var humanText: String {
+        switch self {
+        case let .text(s): s
+        case let .number(n): String(n)
+        case let .flag(b): b ? "yes" : "no"
+        case let .list(items): items.map(\.humanText).joined(separator: ", ")
+        case let .shown(_, text): text
+        case .none: "-"
+        }
+    }
+
+    func json(into out: inout String) {
+        switch self {
+        case let .text(s): ReportValue.appendJSONString(s, into: &out)
+        case let .number(n): out += String(n)
+        case let .flag(b): out += b ? "true" : "false"
+        case let .list(items):
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += ", " }
+                item.json(into: &out)
+            }
+            out += "]"
+        case let .shown(value, _): value.json(into: &out)
+        case .none: out += "null"
+        }
+    }
+
+    static func appendJSONString(_ s: String, into out: inout String) {
+        out += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += "\\u00" + Hex.digits(scalar.value, count: 2)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+}
+
+/// One row: a JSON key, the label a person reads, and the value.
+struct ReportRow {
+    var key: String
+    var label: String
+    var value: ReportValue
+}
+
+/// One titled block of the report. Each section is built by one function of `ReportContext`.
+struct ReportSection {
+    var key: String
+    var title: String
+    var rows: [ReportRow]
+}
+
+/// What every report section can look at.
+struct ReportContext {
+    var snapshot: Snapshot
+    var cpuNumber: Int
+    var logicalCPUs: Int
+    var source: String
+    var isLive: Bool
+}
+
+/// Renders sections as aligned text or as one JSON object.
+enum ReportRenderer {
+    static func text(_ sections: [ReportSection]) -> String {
+        let width = sections.flatMap(\.rows).map(\.label.count).max() ?? 0
+        var out = ""
+        for (i, section) in sections.enumerated() {
+            if i > 0 { out += "\n" }
+            out += section.title + "\n"
+            for row in section.rows {
+                out += "  " + row.label + String(repeating: " ", count: width - row.label.count) + "  " + row.value.humanText + "\n"
+            }
+        }
+        return out
+    }
+
+    static func json(_ sections: [ReportSection]) -> String {
+        var out = "{\n"
+        for (i, section) in sections.enumerated() {
+            out += "  "
+            ReportValue.appendJSONString(section.key, into: &out)
+            out += ": {"
+            for (k, row) in section.rows.enumerated() {
+                out += k == 0 ? "\n    " : ",\n    "
+                ReportValue.appendJSONString(row.key, into: &out)
+                out += ": "
+                row.value.json(into: &out)
+            }
+            out += section.rows.isEmpty ? "}" : "\n  }"
+            out += i + 1 < sections.count ? ",\n" : "\n"
+        }
+        out += "}\n"
+        return out
+    }
+}
