@@ -162,6 +162,24 @@ final class GuestTableComposerTests: XCTestCase {
         XCTAssertEqual(fine.steps[0].changes, ["0x00000007.0x00 EBX: 0x01800002 → 0x01800006"])
     }
 
+    func testRawEditBreakingALinuxDependencyIsRefused() throws {
+        let found = problems([.set(try RegisterAssignment(parsing: "0x7.0.ebx[5]=1"))])
+        XCTAssertTrue(found.contains {
+            if case let .dependencyBroken(v) = $0 { v.feature.macro == "AVX2" && v.dependency.macro == "AVX" } else { false }
+        }, "\(found)")
+        XCTAssertTrue(found.map(\.description).contains { $0.contains("a Linux guest would clear AVX2 at boot") }, "\(found)")
+    }
+
+    func testDependencyViolationsOfAWholeTable() {
+        var table = ConsistentTable.make()
+        XCTAssertEqual(GuestTableChecker.dependencyViolations(in: table, directory: TestDirectory.table), [])
+        ConsistentTable.clearBit(CPUIDField(0x1, 0, .ecx, bit: 28), in: &table)
+        let found = GuestTableChecker.dependencyViolations(in: table, directory: TestDirectory.table)
+        XCTAssertEqual(Set(found.map(\.feature.macro)), ["FMA", "AVX2", "AVX512F"])
+        XCTAssertTrue(found.allSatisfy { $0.dependency.macro == "AVX" })
+        XCTAssertTrue(found[0].description.hasPrefix("[cpuid-deps] "), found[0].description)
+    }
+
     func testTemplateEditAppliesInOrder() throws {
         let template = FirecrackerTemplate(cpuidModifiers: [
             .init(leaf: 0x7, subleaf: 0, flags: 1, modifiers: [.init(register: .ebx, bitmap: try TemplateBitmap(parsing: "0b0x", width: 32))]),
