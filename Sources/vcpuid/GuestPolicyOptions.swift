@@ -105,9 +105,20 @@ struct GuestPolicyOptions: ParsableArguments {
     }
 
     /// Loads the base, reads the edits and composes: everything `show`, `verify` and `export` start with.
-    func compose() throws -> (GuestComposition, GuestFeatureTable) {
-        let directory = GuestFeatureTable(kernel: kernel)
+    /// The kernel's own tables name most features; the full catalogue (QEMU names, suggestions) is built
+    /// only when `qemuNames` is asked for or a name needs it, which keeps a plain `verify` quick to start.
+    func compose(qemuNames: Bool = false) throws -> (GuestComposition, GuestFeatureTable) {
+        let kernel = self.kernel
         let policy = try policy()
+        let quick = GuestFeatureTable(kernelOnly: kernel)
+        let names = policy.edits.flatMap { edit -> [String] in
+            switch edit {
+            case let .enable(list), let .disable(list): list
+            case .set, .template: []
+            }
+        }
+        let directory = qemuNames || names.contains(where: { quick.feature(named: $0) == nil })
+            ? GuestFeatureTable(kernel: kernel) : quick
         let base = try loadBase()
         return (try GuestTableComposer(directory: directory).compose(policy, on: base), directory)
     }

@@ -19,3 +19,22 @@ extension GuestFeatureTable {
         self.init(list + Self.architecturalExtras)
     }
 }
+
+extension GuestFeatureTable {
+    /// One kernel's features from its own tables alone: macros and /proc names, CPUID bits, dependency rows,
+    /// but no QEMU names (those live in the catalogue). About a tenth of the catalogue's cost to build, so the
+    /// CLI starts with this one and builds the full directory only when a name needs it.
+    public init(kernelOnly kernel: KernelProfile) {
+        var scattered: [String: CPUIDField] = [:]
+        for row in kernel.scattered where scattered[row.name] == nil { scattered[row.name] = row.field }
+        var list: [GuestFeature] = []
+        list.reserveCapacity(kernel.features.count + Self.architecturalExtras.count)
+        for row in kernel.features {
+            let field = scattered[row.name] ?? CapabilityWordSource.of(word: row.word)?.field(bit: row.bit)
+            list.append(GuestFeature(macro: row.name, aliases: kernel.procName(of: row).map { [$0] } ?? [],
+                                     qemuName: nil, field: field,
+                                     dependsOn: kernel.dependencyGraph.directDependencies(of: row.name)))
+        }
+        self.init(list + Self.architecturalExtras)
+    }
+}
