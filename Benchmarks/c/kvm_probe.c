@@ -4,7 +4,8 @@
  * KVM_SET_CPUID2, KVM_GET_CPUID2, real-mode SREGS/REGS, a guest that executes CPUID for every entry plus
  * four out-of-range probes and OUTs the four registers to port 0xE9, KVM_RUN until HLT, and an exact
  * comparison of what the guest saw with the table. Prints the median and minimum run time.
- * Usage: kvm_probe [runs]   Build: Benchmarks/c/build.sh
+ * Usage: kvm_probe [runs] [-v]   (-v: also print every run's time in microseconds, one a line)
+ * Build: Benchmarks/c/build.sh
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -57,6 +58,7 @@ static int compare_double(const void *a, const void *b) {
 
 int main(int argc, char **argv) {
     int runs = argc > 1 ? atoi(argv[1]) : 200;
+    int verbose = argc > 2 && strcmp(argv[2], "-v") == 0;
     if (runs < 1) runs = 1;
     int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
     if (kvm < 0) die("open /dev/kvm");
@@ -150,6 +152,7 @@ int main(int argc, char **argv) {
         munmap(mem, mem_size);
         times[r] = now() - start;
     }
+    if (verbose) for (int r = 0; r < runs; r++) printf("run %.1f\n", times[r] * 1e6);
     qsort(times, runs, sizeof *times, compare_double);
     printf("C kvm_probe: %u probes, %d runs, median %.1f us, min %.1f us, mismatches %d\n", count, runs,
            times[runs / 2] * 1e6, times[0] * 1e6, mismatches);

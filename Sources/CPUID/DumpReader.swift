@@ -21,17 +21,18 @@ public enum DumpReader {
         try parse(bytes: Array(text.utf8), name: name, format: format)
     }
 
-    /// Parses dump bytes held in memory.
+    /// Parses dump bytes held in memory. The size limit guards reading files; bytes a caller already
+    /// holds are parsed whatever their size.
     public static func parse(bytes: [UInt8], name: String, format: DumpFormat? = nil) throws(DumpError) -> Dump {
-        guard bytes.count <= sizeLimit else { throw DumpError(file: name, kind: .tooLarge(bytes: bytes.count, limit: sizeLimit)) }
-        return try bytes.withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<UInt8>) throws(DumpError) -> Dump in
-            try checkText(buffer, name: name)
+        try bytes.withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<UInt8>) throws(DumpError) -> Dump in
             let chosen: DumpFormat
             if let format {
                 chosen = format
             } else {
                 chosen = try detectFormat(buffer, name: name)
             }
+            // The line readers meet control bytes as they parse; the XML and JSON scanners check first.
+            if chosen == .libvirt || chosen == .json { try checkText(buffer, name: name) }
             let cpus: [LogicalCPU]
             switch chosen {
             case .cpuidRaw: cpus = try CPUIDRawReader.parse(buffer, file: name)
@@ -71,22 +72,19 @@ public enum DumpReader {
             break
         }
         guard let firstLine else { throw DumpError(file: name, kind: .empty) }
+        let unknown = LineCursor(bytes, firstLine, file: name).error("")
+        if case .binary = unknown.kind { throw unknown }
         throw DumpError(file: name, line: firstLine.number, column: 1, kind: .unknownFormat)
     }
 
     /// Rejects what no text dump contains: NUL and other control bytes.
     static func checkText(_ bytes: UnsafeBufferPointer<UInt8>, name: String) throws(DumpError) {
-        var nonBlank = false
         for i in 0..<bytes.count {
             let b = bytes[i]
-            if b < 32 {
-                if b == 10 || b == 13 || b == 9 { continue }
+            if (b < 32 && b != 10 && b != 13 && b != 9) || b == 127 {
                 throw BytePosition.error(.binary(byte: b), at: i, in: bytes, file: name)
             }
-            if b == 127 { throw BytePosition.error(.binary(byte: b), at: i, in: bytes, file: name) }
-            if b != 32 { nonBlank = true }
         }
-        guard nonBlank else { throw DumpError(file: name, kind: .empty) }
     }
 
     /// Reads a whole file (or standard input), refusing more than `sizeLimit` bytes.

@@ -8,15 +8,4 @@ public enum DumpTrailer {
         for i in line.start..<line.end where bytes[i] != UInt8(ascii: "-") { return false }
         return true
     }
-
-    /// The lines after the trailer line (libcpuid's decoded values), or nil when there is none.
-    public static func decodedLines(of text: String) -> [Substring]? {
-        let dashes = String(repeating: "-", count: dashCount)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)[...]
-        while let line = lines.first {
-            lines = lines.dropFirst()
-            if line == dashes { return Array(lines) }
-        }
-        return nil
-    }
 }

@@ -98,6 +98,7 @@ enum LibcpuidReader {
 
     /// Turns one CPU's arrays into entries, dropping padding (see the type's documentation).
     private static func emit(_ data: CPUData, into collector: inout CPUCollector, file: String) throws(DumpError) {
+        if data.arrays.isEmpty { return }  // a header with nothing under it adds no CPU, as in every format
         guard let basic = data.arrays["basic_cpuid"], let leaf0 = basic[0] else {
             throw DumpError(file: file, line: data.headerLine, column: 1,
                             kind: .syntax(expected: "`basic_cpuid[0]=` for CPU \(data.number): without it the dump has no highest leaf"))

@@ -21,7 +21,7 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "Convert only this CPU of the dump.")
     var cpu: Int?
 
-    @Option(help: "Write to this file (atomically) instead of standard output.")
+    @Option(help: "Write to this file (atomically: a temporary file renamed into place); '-' is standard output.")
     var output: String?
 
     func validate() throws {
@@ -39,10 +39,6 @@ struct ConvertCommand: ParsableCommand {
             dump.cpus = [LogicalCPU(number: cpu, snapshot: snapshot)]
         }
         let text = try DumpWriter.render(dump, as: format)
-        if let output {
-            try DumpWriter.writeAtomically(text, to: output)
-        } else {
-            print(text, terminator: "")
-        }
+        try OutputDestination.emit(text, to: output)
     }
 }

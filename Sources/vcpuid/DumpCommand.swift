@@ -18,7 +18,7 @@ struct DumpCommand: ParsableCommand {
     @Option(help: "Output format: \(DumpFormat.writable.map(\.rawValue).joined(separator: "|")).")
     var format: DumpFormat = .cpuidRaw
 
-    @Option(help: "Write to this file (atomically) instead of standard output.")
+    @Option(help: "Write to this file (atomically: a temporary file renamed into place); '-' is standard output.")
     var output: String?
 
     func validate() throws {
@@ -30,10 +30,6 @@ struct DumpCommand: ParsableCommand {
     func run() throws {
         let dump = try input.loadDump()
         let text = try DumpWriter.render(dump, as: format)
-        if let output {
-            try DumpWriter.writeAtomically(text, to: output)
-        } else {
-            print(text, terminator: "")
-        }
+        try OutputDestination.emit(text, to: output)
     }
 }

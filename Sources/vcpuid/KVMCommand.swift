@@ -11,6 +11,9 @@ struct KVMCommand: ParsableCommand {
             """,
         subcommands: [
             KVMSupportedCommand.self,
+            KVMPredictCommand.self,
+            KVMExplainCommand.self,
+            KVMDiffCommand.self,
         ]
     )
 }

@@ -38,12 +38,24 @@ struct KVMSupportedCommand: ParsableCommand {
     @Flag(help: "Same as --format json.")
     var json = false
 
+    @Option(help: "Ask on this logical CPU: KVM passes that CPU's APIC IDs (1.EBX[31:24], 0xB EDX) through, so pin for reproducible tables.")
+    var cpu: Int?
+
     @Option(help: "The KVM device to open.")
     var device = "/dev/kvm"
 
+    func validate() throws {
+        if let cpu, cpu < 0 { throw ValidationError("--cpu must be a CPU number (0 or more), not \(cpu)") }
+    }
+
     func run() throws {
         let system = try KVMSystem(path: device)
-        let query = emulated ? try system.emulatedCPUIDQuery() : try system.supportedCPUIDQuery()
+        let query: KVMCPUIDQuery
+        if let cpu {
+            query = try system.cpuidQuery(emulated: emulated, onCPU: cpu)
+        } else {
+            query = emulated ? try system.emulatedCPUIDQuery() : try system.supportedCPUIDQuery()
+        }
         let chosen = json ? .json : format
         guard let dumpFormat = chosen.dumpFormat else {
             print(renderTable(query), terminator: "")

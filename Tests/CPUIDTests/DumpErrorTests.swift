@@ -74,6 +74,22 @@ final class DumpErrorTests: XCTestCase {
         }
     }
 
+    func testControlBytesInsideOtherwiseValidLinesAreBinary() throws {
+        let aida = try XCTUnwrap(error("CPUID 00000000: 00000001-68747541-444D4163-69746E65 [Genuine\u{01}]\n"))
+        XCTAssertEqual(aida.kind, .binary(byte: 1))
+        XCTAssertEqual(aida.column, 61)
+        let raw = try XCTUnwrap(error(good.replacingOccurrences(of: "\n", with: "\u{0}\n")))
+        XCTAssertEqual(raw.kind, .binary(byte: 0))
+        XCTAssertEqual(raw.column, 80)
+        XCTAssertEqual(error("\u{0}\u{1}\u{2}garbage")?.kind, .binary(byte: 0))
+        XCTAssertEqual(error("{\"cpus\": [\u{7}]}")?.kind, .binary(byte: 7))
+        XCTAssertThrowsError(try DumpReader.parse(bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a], name: "image.png")) { error in
+            XCTAssertEqual((error as? DumpError)?.kind, .binary(byte: 0x89), "a PNG signature is binary data, not an unknown format")
+        }
+        XCTAssertEqual(error("CPU:\n   0x00000000 0x00: eax=0x0000é001")?.kind, .syntax(expected: "a hex digit in EAX"),
+                       "valid UTF-8 text in the wrong place is a syntax error")
+    }
+
     func testEmptyAndBlankFiles() throws {
         XCTAssertEqual(error("")?.kind, .empty)
         XCTAssertEqual(error("  \n\n\t\n")?.kind, .empty)

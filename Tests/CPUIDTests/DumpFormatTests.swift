@@ -42,6 +42,15 @@ final class DumpFormatTests: XCTestCase {
         XCTAssertEqual(dump.cpu(1)?.value(1, 0, .ebx), 0x0110_0800)
     }
 
+    func testFullAIDAReportKeepsOnlyTheCPUIDSections() throws {
+        let dump = try read("aida-full-report.txt")
+        XCTAssertEqual(dump.cpus.map(\.number), [0, 3], "a CPU header after another section starts CPUID data again")
+        XCTAssertEqual(dump.first.keys, [LeafKey(0), LeafKey(1)])
+        XCTAssertThrowsError(try DumpReader.parse("------[ CPUID Registers / Logical CPU ]------\n", name: "x")) { error in
+            XCTAssertEqual((error as? DumpError)?.kind, .syntax(expected: "`#N`, the logical CPU's number, in the header"))
+        }
+    }
+
     func testLibcpuidPaddingBeyondTheHighestLeavesIsDropped() throws {
         let dump = try read("libcpuid-padding.txt")
         let s = dump.first
@@ -69,6 +78,22 @@ final class DumpFormatTests: XCTestCase {
         XCTAssertEqual(s.value(1, 0, .eax), 0x0082_0F11)
         XCTAssertEqual(s.entry(7)?.significantIndex, true)
         XCTAssertEqual(s.entry(1)?.significantIndex, false)
+    }
+
+    func testWindowsLineEndingsAndMissingFinalNewline() throws {
+        let text = "CPU 2:\r\n   0x00000000 0x00: eax=0x00000001 ebx=0x68747541 ecx=0x444d4163 edx=0x69746e65\r\n"
+            + "   0x00000001 0x00: eax=0x00a10f11 ebx=0x00020800 ecx=0xfffa3203 edx=0x178bfbff"
+        let dump = try DumpReader.parse(text, name: "crlf")
+        XCTAssertEqual(dump.cpus.map(\.number), [2])
+        XCTAssertEqual(dump.first.signature.family, 0x19)
+        let aida = try DumpReader.parse("CPUID 00000000: 00000001-68747541-444D4163-69746E65 [AuthenticAMD]\r\n", name: "crlf")
+        XCTAssertEqual(aida.first.vendor, "AuthenticAMD")
+    }
+
+    func testOlderCpuidLinesWithoutSubleafColumn() throws {
+        let dump = try DumpReader.parse("CPU 0:\n   0x00000000: eax=0x00000001 ebx=0x68747541 ecx=0x444d4163 edx=0x69746e65\n", name: "old")
+        XCTAssertEqual(dump.first.keys, [LeafKey(0)])
+        XCTAssertEqual(dump.first.vendor, "AuthenticAMD")
     }
 
     func testDetection() {

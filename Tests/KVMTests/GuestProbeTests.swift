@@ -1,4 +1,6 @@
 import CPUID
+import Dispatch
+import Synchronization
 import KVM
 import XCTest
 
@@ -64,7 +66,9 @@ final class GuestProbeTests: XCTestCase {
     func testGuestThatNeverHaltsIsStoppedByTheTimeout() throws {
         let kvm = try KVMTestSupport.system()
         let table = try kvm.supportedCPUID()
+        _ = try GuestProbe(table: table).run(using: kvm)   // warm up process-wide state (dispatch threads)
         let descriptors = try KVMTestSupport.openDescriptorCount()
+        let mappings = try KVMTestSupport.mappingCount()
         let spin = try CPUIDProbeProgram.spinForever()
         let started = ContinuousClock.now
         do {
@@ -79,11 +83,13 @@ final class GuestProbeTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(elapsed, .milliseconds(200))
         XCTAssertLessThan(elapsed, .seconds(5))
         XCTAssertEqual(try KVMTestSupport.openDescriptorCount(), descriptors)
+        XCTAssertEqual(try KVMTestSupport.mappingCount(), mappings)
     }
 
     func testThousandProbeRunsLeakNoDescriptorOrMapping() throws {
         let kvm = try KVMTestSupport.system()
-        let table = try kvm.supportedCPUID()
+        // A small table keeps the test fast; every resource (VM, memory, vCPU, kvm_run, timer) is still made.
+        let table = Snapshot(try kvm.supportedCPUID().entries.filter { [0, 1, 7, 0x8000_0000].contains($0.leaf) })
         let probe = GuestProbe(table: table)
         _ = try probe.run(using: kvm)   // warm up lazily created process state (signal handler, dispatch)
         let descriptors = try KVMTestSupport.openDescriptorCount()
@@ -94,6 +100,18 @@ final class GuestProbeTests: XCTestCase {
         }
         XCTAssertEqual(try KVMTestSupport.openDescriptorCount(), descriptors)
         XCTAssertEqual(try KVMTestSupport.mappingCount(), mappings)
+    }
+
+    func testEmptyOrOversizedGuestCodeIsRefused() throws {
+        let kvm = try KVMTestSupport.system()
+        for code in [[UInt8](), [UInt8](repeating: 0xF4, count: 0x1_0000)] {
+            do {
+                _ = try GuestProbe.execute(code: code, table: Snapshot(), timeout: .seconds(1), using: kvm) { _ in true }
+                XCTFail("\(code.count) bytes of code must be refused")
+            } catch {
+                guard case .assembler(.segmentOverflow) = error else { return XCTFail("\(error)") }
+            }
+        }
     }
 
     func testRefusedTableNamesTheEntry() throws {
@@ -113,5 +131,42 @@ final class GuestProbeTests: XCTestCase {
             XCTAssertTrue(refusal.description.contains("KVM_SET_CPUID2 failed: EINVAL"), refusal.description)
             XCTAssertTrue(refusal.description.contains("0x80000008.0x00"), refusal.description)
         }
+    }
+}
+
+extension GuestProbeTests {
+    /// The timeout signals only the thread whose guest spins; a probe on another thread is not disturbed.
+    func testTimeoutOnOneThreadLeavesAnotherThreadsProbeAlone() throws {
+        let kvm = try KVMTestSupport.system()
+        let table = try kvm.supportedCPUID()
+        let spin = try CPUIDProbeProgram.spinForever()
+        let outcomes = Mutex<[Int: String]>([:])
+        let spinnerDone = Atomic<Bool>(false)
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            let outcome: String
+            do {
+                let system = try KVMSystem()
+                if index == 0 {
+                    defer { spinnerDone.store(true, ordering: .sequentiallyConsistent) }
+                    _ = try GuestProbe.execute(code: spin, table: table, timeout: .milliseconds(300), using: system) { _ in true }
+                    outcome = "spinning guest halted"
+                } else {
+                    // Probe continuously until the other thread's timeout has fired and been handled.
+                    var runs = 0
+                    var mismatched = 0
+                    while !spinnerDone.load(ordering: .sequentiallyConsistent) || runs < 5 {
+                        if try GuestProbe(table: table).run(using: system).comparison.hasMismatch { mismatched += 1 }
+                        runs += 1
+                    }
+                    outcome = runs >= 5 && mismatched == 0 ? "clean runs" : "\(mismatched) of \(runs) runs mismatched"
+                }
+            } catch {
+                outcome = "\(error)"
+            }
+            outcomes.withLock { $0[index] = outcome }
+        }
+        let results = outcomes.withLock { $0 }
+        XCTAssertEqual(results[0], GuestProbeError.timedOut(after: .milliseconds(300), reportsReceived: 0).description)
+        XCTAssertEqual(results[1], "clean runs")
     }
 }

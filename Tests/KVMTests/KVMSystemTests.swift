@@ -113,3 +113,40 @@ final class KVMSystemTests: XCTestCase {
         XCTAssertEqual(try vcpu.registers().rip, 0x105)
     }
 }
+
+extension KVMSystemTests {
+    func testPinnedQueriesAreReproducibleAndCarryTheCPUsAPICID() throws {
+        let kvm = try KVMTestSupport.system()
+        let first = try kvm.cpuidQuery(onCPU: 0).snapshot
+        XCTAssertEqual(try kvm.cpuidQuery(onCPU: 0).snapshot, first)
+        let cpus = sysconf(Int32(_SC_NPROCESSORS_ONLN))
+        guard cpus > 1 else { throw XCTSkip("one online CPU: nothing to compare CPU 0 with") }
+        let other = try kvm.cpuidQuery(onCPU: 1).snapshot
+        XCTAssertEqual(other.keys, first.keys)
+        // Leaf 1 EBX[31:24] is the initial APIC ID of the CPU that ran the ioctl; CPU 0 and 1 differ.
+        XCTAssertNotEqual(first.value(1, 0, .ebx) >> 24, other.value(1, 0, .ebx) >> 24)
+        XCTAssertEqual(first.value(1, 0, .ebx) & 0x00FF_FFFF, other.value(1, 0, .ebx) & 0x00FF_FFFF)
+    }
+
+    func testPinningToAMissingCPUIsAClearError() throws {
+        let kvm = try KVMTestSupport.system()
+        do {
+            _ = try kvm.cpuidQuery(onCPU: 4000)
+            XCTFail("CPU 4000 does not exist here")
+        } catch {
+            XCTAssertTrue(error.description.contains("cannot run on CPU 4000"), error.description)
+        }
+    }
+}
+
+extension KVMSystemTests {
+    func testCheckExtensionAnswersForCapabilitiesEveryKVMHas() throws {
+        let kvm = try KVMTestSupport.system()
+        // KVM_CAP_EXT_CPUID (KVM_GET_SUPPORTED_CPUID) and KVM_CAP_USER_MEMORY exist in every x86 KVM since 2.6.x.
+        XCTAssertNotEqual(try kvm.checkExtension(.extendedCPUID), 0)
+        XCTAssertNotEqual(try kvm.checkExtension(.userMemory), 0)
+        XCTAssertGreaterThan(try kvm.checkExtension(.maximumVCPUs), 0)
+        XCTAssertEqual(try kvm.checkExtension(KVMCapability(rawValue: 0x7FFF_0000)), 0, "an unknown capability is absent")
+        XCTAssertGreaterThanOrEqual(try kvm.vcpuMmapSize(), 4096)
+    }
+}

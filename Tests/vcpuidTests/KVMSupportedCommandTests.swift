@@ -74,7 +74,8 @@ final class KVMSupportedCommandTests: XCTestCase {
         let binary = try compileReference()
         for emulated in [false, true] {
             let reference = try runReference(binary, emulated ? ["-e"] : [])
-            let result = try runPinnedCLI(["kvm", "supported", "--format", "raw"] + (emulated ? ["--emulated"] : []))
+            // vcpuid pins itself with --cpu 0; the C program runs under taskset -c 0.
+            let result = try CLI.run(["kvm", "supported", "--format", "raw", "--cpu", "0"] + (emulated ? ["--emulated"] : []))
             XCTAssertEqual(result.status, 0, result.stderr)
             let expected = entryLines(reference)
             XCTAssertFalse(expected.isEmpty)

@@ -122,22 +122,26 @@ static inline uint64_t ccpuid_kvm_run_hw_exit_reason(const struct kvm_run *run) 
 static inline uint32_t ccpuid_kvm_run_exception(const struct kvm_run *run) { return run->ex.exception; }
 static inline uint32_t ccpuid_kvm_run_system_event_type(const struct kvm_run *run) { return run->system_event.type; }
 
-// MARK: interrupting KVM_RUN
-static inline void ccpuid_kvm_kick_handler(int signal) { (void)signal; }
+// MARK: interrupting KVM_RUN (state and handler live in ccpuid_kvm.c: one copy per process)
 
-/// Installs a do-nothing handler for `signal` without SA_RESTART, so that a signal sent to a thread
-/// blocked in KVM_RUN makes the ioctl return EINTR instead of resuming the guest. Returns 0 or errno.
-static inline int ccpuid_kvm_install_kick_handler(int signal) {
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = ccpuid_kvm_kick_handler;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = 0;
-    return sigaction(signal, &action, NULL) == 0 ? 0 : errno;
-}
+/// A per-thread deadline for KVM_RUN: a POSIX timer that signals the creating thread (SIGEV_THREAD_ID).
+typedef struct {
+    void *timer;
+    int armed;
+} ccpuid_kvm_deadline;
 
-/// The signal vcpuid uses to interrupt KVM_RUN: a real-time signal, so it never collides with SIGUSR1/2.
-static inline int ccpuid_kvm_kick_signal(void) { return SIGRTMIN + 3; }
+/// Arms a deadline `nanoseconds` from now for the calling thread and its vCPU's kvm_run. On expiry the
+/// signal handler (installed once, without SA_RESTART) sets run->immediate_exit, so KVM_RUN returns EINTR
+/// whether the thread is inside the guest or between two KVM_RUN calls. One deadline per thread at a time.
+/// Returns 0 or an errno.
+int ccpuid_kvm_deadline_start(ccpuid_kvm_deadline *deadline, struct kvm_run *run, int64_t nanoseconds);
+
+/// Whether the calling thread's deadline has expired.
+int ccpuid_kvm_deadline_fired(void);
+
+/// Deletes the timer, forgets kvm_run and clears immediate_exit if the deadline had fired.
+/// Returns whether it had fired.
+int ccpuid_kvm_deadline_stop(ccpuid_kvm_deadline *deadline, struct kvm_run *run);
 
 #endif // CCPUID_HAVE_KVM
 

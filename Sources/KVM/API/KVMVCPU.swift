@@ -143,8 +143,8 @@ public struct KVMVCPU: ~Copyable {
     }
 
     /// Starts a timer that stops this vCPU's KVM_RUN (on the calling thread) after `timeout`.
-    /// Cancel it before this vCPU is closed; `withTimeout` does both for you.
-    public func startTimer(timeout: Duration) -> KVMRunTimer {
-        KVMRunTimer(run: UnsafeMutableRawPointer(runArea), timeout: timeout)
+    /// The timer is deleted when the returned value goes away; keep it alive while the guest runs.
+    public func startTimer(timeout: Duration) throws(KVMError) -> KVMRunTimer {
+        try KVMRunTimer(run: runArea, timeout: timeout)
     }
 }

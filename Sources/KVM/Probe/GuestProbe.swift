@@ -112,6 +112,9 @@ public struct GuestProbe: Sendable {
                                using system: borrowing KVMSystem,
                                onIO: (KVMIOExit) -> Bool) throws(GuestProbeError) -> (KVMCPUIDApplication, Int) {
         let origin = Int(CPUIDProbeProgram.origin)
+        guard !code.isEmpty, origin + code.count <= 0x1_0000 else {
+            throw .assembler(.segmentOverflow(origin: CPUIDProbeProgram.origin, size: code.count))
+        }
         let page = 4096
         let memorySize = (origin + code.count + page - 1) / page * page
         var vm = try kvm { () throws(KVMError) in try system.createVirtualMachine() }
@@ -139,8 +142,17 @@ public struct GuestProbe: Sendable {
             try vcpu.setRegisters(regs)
         } catch { throw .kvm(error) }
 
-        let timer = vcpu.startTimer(timeout: timeout)
-        defer { timer.cancel() }
+        let timer = try kvm { () throws(KVMError) in try vcpu.startTimer(timeout: timeout) }
+        let outcome = runUntilHalt(vcpu, timer, timeout: timeout, onIO: onIO)
+        // The timer goes first, explicitly, while the vCPU's kvm_run is certainly still mapped.
+        timer.cancel()
+        _ = vcpu.id
+        return (application, try outcome.get())
+    }
+
+    /// KVM_RUN until HLT; the number of exits, or why the guest stopped otherwise.
+    private static func runUntilHalt(_ vcpu: borrowing KVMVCPU, _ timer: borrowing KVMRunTimer, timeout: Duration,
+                                     onIO: (KVMIOExit) -> Bool) -> Result<Int, GuestProbeError> {
         var exits = 0
         var reported = 0
         while true {
@@ -149,21 +161,21 @@ public struct GuestProbe: Sendable {
                 exit = try vcpu.run()
             } catch {
                 if case .ioctlFailed(_, EINTR) = error {
-                    if timer.hasFired { throw .timedOut(after: timeout, reportsReceived: reported) }
+                    if timer.hasFired { return .failure(.timedOut(after: timeout, reportsReceived: reported)) }
                     continue
                 }
-                throw .kvm(error)
+                return .failure(.kvm(error))
             }
             exits += 1
             switch exit {
             case .halt:
-                return (application, exits)
+                return .success(exits)
             case let .io(io) where onIO(io):
                 reported += 1
             case .interrupted:
-                if timer.hasFired { throw .timedOut(after: timeout, reportsReceived: reported) }
+                if timer.hasFired { return .failure(.timedOut(after: timeout, reportsReceived: reported)) }
             default:
-                throw .unexpectedExit(exit, rip: try? vcpu.registers().rip, reportsReceived: reported)
+                return .failure(.unexpectedExit(exit, rip: try? vcpu.registers().rip, reportsReceived: reported))
             }
         }
     }

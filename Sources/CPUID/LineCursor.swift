@@ -1,32 +1,3 @@
-/// One line of a text dump: byte offsets into the buffer (line terminator excluded) and its number.
-struct TextLine {
-    var start: Int
-    var end: Int
-    var number: Int
-}
-
-/// Splits a byte buffer into lines without copying; handles `\n` and `\r\n`.
-struct TextLines {
-    let bytes: UnsafeBufferPointer<UInt8>
-    private(set) var position = 0
-    private(set) var number = 0
-
-    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
-
-    mutating func next() -> TextLine? {
-        guard position < bytes.count else { return nil }
-        let start = position
-        var i = position
-        let count = bytes.count
-        while i < count, bytes[i] != 10 { i += 1 }
-        position = i + 1
-        number += 1
-        var end = i
-        if end > start, bytes[end - 1] == 13 { end -= 1 }
-        return TextLine(start: start, end: end, number: number)
-    }
-}
-
 /// A parsing position within one line, with the error vocabulary every text reader shares.
 struct LineCursor {
     let bytes: UnsafeBufferPointer<UInt8>
@@ -45,8 +16,24 @@ struct LineCursor {
     var current: UInt8? { index < line.end ? bytes[index] : nil }
     var column: Int { index - line.start + 1 }
 
+    /// A syntax error here; when the line holds a control byte or is not UTF-8, the error says binary
+    /// data instead, which is what the reader really met (lines are not pre-scanned, to keep parsing fast).
     func error(_ expected: String) -> DumpError {
-        DumpError(file: file, line: line.number, column: column, kind: .syntax(expected: expected))
+        var i = line.start
+        var firstHigh: Int?
+        while i < line.end {
+            let b = bytes[i]
+            if (b < 32 && b != 9 && b != 13) || b == 127 {
+                return DumpError(file: file, line: line.number, column: i - line.start + 1, kind: .binary(byte: b))
+            }
+            if b >= 0x80, firstHigh == nil { firstHigh = i }
+            i += 1
+        }
+        if let high = firstHigh,
+           String(validating: UnsafeBufferPointer(rebasing: bytes[line.start..<line.end]), as: UTF8.self) == nil {
+            return DumpError(file: file, line: line.number, column: high - line.start + 1, kind: .binary(byte: bytes[high]))
+        }
+        return DumpError(file: file, line: line.number, column: column, kind: .syntax(expected: expected))
     }
 
     func error(_ kind: DumpError.Kind) -> DumpError {
@@ -55,15 +42,6 @@ struct LineCursor {
 
     mutating func skipBlanks() {
         while index < line.end, bytes[index] == 32 || bytes[index] == 9 { index += 1 }
-    }
-
-    var restIsBlank: Bool {
-        var i = index
-        while i < line.end {
-            if bytes[i] != 32 && bytes[i] != 9 { return false }
-            i += 1
-        }
-        return true
     }
 
     /// Whether the line continues with `literal` here (case-sensitive), without consuming it.
@@ -83,6 +61,31 @@ struct LineCursor {
 
     mutating func expect(_ literal: StaticString) throws(DumpError) {
         guard skip(literal) else { throw error("`\(literal)`") }
+    }
+
+    /// Hex digit values by byte; 0xff marks a byte that is not a hex digit.
+    static let hexTable: [UInt8] = (0..<256).map { b in
+        switch b {
+        case 48...57: UInt8(b - 48)
+        case 65...70: UInt8(b - 55)
+        case 97...102: UInt8(b - 87)
+        default: 0xff
+        }
+    }
+
+    /// Eight hex digits at `offset` when they are all hex digits (the fast path of every reader).
+    @inline(__always)
+    static func hex8(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int) -> UInt32? {
+        var value: UInt32 = 0
+        var bad: UInt8 = 0
+        hexTable.withUnsafeBufferPointer { table in
+            for k in 0..<8 {
+                let d = table[Int(bytes[offset &+ k])]
+                bad |= d & 0xf0
+                value = value &<< 4 | UInt32(d & 0xf)
+            }
+        }
+        return bad == 0 ? value : nil
     }
 
     @inline(__always)
@@ -142,20 +145,5 @@ struct LineCursor {
     mutating func expectEnd() throws(DumpError) {
         skipBlanks()
         guard atEnd else { throw error("the end of the line") }
-    }
-
-    /// The line's text, for messages.
-    var text: String { String(decoding: UnsafeBufferPointer(rebasing: bytes[line.start..<line.end]), as: UTF8.self) }
-}
-
-extension UnsafeBufferPointer<UInt8> {
-    /// Whether the line holds only blanks.
-    func isBlank(_ line: TextLine) -> Bool {
-        var i = line.start
-        while i < line.end {
-            if self[i] != 32 && self[i] != 9 { return false }
-            i += 1
-        }
-        return true
     }
 }

@@ -1,0 +1,39 @@
+import CPUID
+import X86Features
+
+/// The Linux-features derivation answers the KVM model's questions about the host kernel.
+extension LinuxView: KVMHostKernelView {
+    /// Synthetic features the derivation does not set from CPUID (they need MSRs or vendor init code it
+    /// does not model); for these an unset bit means "unknown", and KVMHostFacts infers them.
+    static let underivedFeatures: Set<String> = ["LS_CFG_SSBD"]
+
+    public func capabilityWord(_ word: Int) -> UInt32 { capabilities[word] }
+
+    public func hasFeature(_ macro: String) -> Bool? {
+        guard let number = kernel.number(ofFeature: macro) else { return nil }
+        let value = capabilities.contains(number)
+        if !value, Self.underivedFeatures.contains(macro) { return nil }
+        return value
+    }
+
+    /// Bug flags the derivation sets are answered; an unset bug may just be one it does not derive.
+    public func hasBug(_ name: String) -> Bool? {
+        guard let number = kernel.number(ofBug: name), capabilities.contains(number) else { return nil }
+        return true
+    }
+}
+
+extension KVMSupportedModel {
+    /// Predicts KVM_GET_SUPPORTED_CPUID of `kernel`'s KVM on `host`, the host kernel's capabilities coming
+    /// from the Linux derivation of the same kernel (with `bootOptions`, e.g. clearcpuid=).
+    public static func predict(host: Snapshot, kernel: KernelProfile, module: KVMModuleOptions,
+                               bootOptions: BootOptions = .none) -> SupportedPrediction {
+        let view = LinuxDerivation.derive(host, kernel: kernel, options: bootOptions)
+        let profile = KVMKernelProfile.for(kernel.version) ?? .v6_1
+        var prediction = predict(host: host, kernel: profile, hostKernel: view, module: module)
+        if profile.version != kernel.version {
+            prediction.notes.insert("Linux \(kernel.version) is predicted with the Linux \(profile.version) KVM tables (the newest modelled profile not above it)", at: 0)
+        }
+        return prediction
+    }
+}

@@ -1,0 +1,258 @@
+import ArgumentParser
+import CPUID
+import Foundation
+import KVM
+import X86Features
+
+/// `vcpuid kvm predict`: the supported-CPUID model for a host, a kernel version and a vendor module.
+struct KVMPredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Predict KVM_GET_SUPPORTED_CPUID of a kernel version's KVM for this machine or a dump.",
+        discussion: """
+            The model replays kvm_set_cpu_caps(), the vendor module's fix-ups and __do_cpuid_func() of Linux \
+            6.1, 6.2 or 6.18 (a version in between uses the newest profile below it). Every bit records the rule \
+            that decided it: --rules lists them under each entry, --format json carries them. --format raw prints \
+            the `cpuid -r` format that every vcpuid command reads.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, raw, json
+    }
+
+    @OptionGroup var input: SnapshotOptions
+    @OptionGroup var model: KVMModelOptions
+
+    @Option(help: "Output format: \(Format.allCases.map(\.rawValue).joined(separator: "|")).")
+    var format: Format = .table
+
+    @Flag(help: "Same as --format json.")
+    var json = false
+
+    @Flag(help: "With the table format, list the rules behind each entry's registers.")
+    var rules = false
+
+    func validate() throws {
+        if input.allCPUs {
+            throw ValidationError("kvm predict models one host CPU; --all-cpus does not apply (pick one with --cpu)")
+        }
+    }
+
+    func run() throws {
+        let host = try input.loadSnapshot()
+        let prediction = try model.predict(host: host)
+        switch json ? .json : format {
+        case .raw:
+            let dump = Dump(snapshot: prediction.snapshot, origin: .model(model.title(prediction)))
+            print(try DumpWriter.render(dump, as: .cpuidRaw), terminator: "")
+        case .json:
+            print(try KVMModelJSON.prediction(prediction, title: model.title(prediction)))
+        case .table:
+            print(KVMModelText.prediction(prediction, title: model.title(prediction), withRules: rules),
+                  terminator: "")
+        }
+    }
+}
+
+/// The kernel, module and host-kernel options every model command takes (predict, explain, diff).
+struct KVMModelOptions: ParsableArguments {
+    enum ModuleName: String, ExpressibleByArgument, CaseIterable {
+        case intel, amd, pvm
+    }
+
+    enum Switch: String, ExpressibleByArgument, CaseIterable {
+        case on, off
+        var isOn: Bool { self == .on }
+    }
+
+    enum Presence: String, ExpressibleByArgument, CaseIterable {
+        case present, absent
+    }
+
+    @Option(help: "The kernel version whose KVM to model, e.g. 6.1, 6.2, 6.18 (default: the running kernel).")
+    var kernel: String?
+
+    @Option(help: "The vendor module: intel (kvm_intel), amd (kvm_amd) or pvm (kvm_pvm). Default: from the CPU vendor.")
+    var module: ModuleName?
+
+    @Option(help: "kvm_intel's sgx parameter.")
+    var sgx: Switch = .on
+
+    @Option(name: .customLong("encls-exiting"), help: "Whether the CPU has the VMX ENCLS-exiting control (kvm_intel turns SGX off without it).")
+    var enclsExiting: Presence = .present
+
+    @Option(help: "The nested parameter of kvm_intel/kvm_amd.")
+    var nested: Switch = .on
+
+    @Option(name: .customLong("pmu"), help: "kvm.enable_pmu.")
+    var pmu: Switch = .on
+
+    @Option(name: .customLong("clearcpuid"), parsing: .singleValue,
+            help: "A clearcpuid= item of the host kernel's command line (repeatable): a /proc name or a feature number.")
+    var clearCPUID: [String] = []
+
+    func validate() throws {
+        if let kernel, KernelVersion(kernel) == nil {
+            throw ValidationError("--kernel expects a version such as 6.2 or 6.18.3, not '\(kernel)'")
+        }
+    }
+
+    /// The kernel version asked for, or the running kernel's.
+    func kernelVersion() throws -> KernelVersion {
+        if let kernel, let version = KernelVersion(kernel) { return version }
+        let release = (try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8)) ?? ""
+        guard let version = KernelVersion(release.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw ValidationError("cannot tell the running kernel's version from /proc/sys/kernel/osrelease; give --kernel")
+        }
+        return version
+    }
+
+    /// The module options, with the module chosen from the host's vendor when not given.
+    func moduleOptions(for host: Snapshot) -> KVMModuleOptions {
+        let name = module ?? (["AuthenticAMD", "HygonGenuine"].contains(host.vendor) ? .amd : .intel)
+        let which: KVMModuleOptions.Module = switch name {
+        case .intel: .kvmIntel
+        case .amd: .kvmAMD
+        case .pvm: .kvmPVM
+        }
+        return KVMModuleOptions(module: which, sgx: sgx.isOn, enclsExiting: enclsExiting == .present,
+                                nested: nested.isOn, enablePMU: pmu.isOn)
+    }
+
+    func predict(host: Snapshot) throws -> SupportedPrediction {
+        try predict(host: host, module: moduleOptions(for: host))
+    }
+
+    func predict(host: Snapshot, module: KVMModuleOptions) throws -> SupportedPrediction {
+        let version = try kernelVersion()
+        guard version >= KernelVersion(6, 1) else {
+            throw ValidationError("the KVM model starts at Linux 6.1; \(version) is older")
+        }
+        var prediction = KVMSupportedModel.predict(host: host, kernel: KernelProfile.for(version), module: module,
+                                                   bootOptions: BootOptions(clearCPUID: clearCPUID))
+        if prediction.kernel.version != version {
+            prediction.notes.insert("Linux \(version) is modelled with the Linux \(prediction.kernel.version) tables, the newest profile not above it", at: 0)
+        }
+        return prediction
+    }
+
+    func title(_ prediction: SupportedPrediction) -> String {
+        "model of KVM_GET_SUPPORTED_CPUID: Linux \(prediction.kernel.version) \(prediction.module)"
+    }
+}
+
+/// Aligned-text rendering of the model's answers.
+enum KVMModelText {
+    static func prediction(_ p: SupportedPrediction, title: String, withRules: Bool) -> String {
+        var lines = ["\(title): \(p.snapshot.count) entries"]
+        for note in p.notes { lines.append("note: \(note)") }
+        lines.append("leaf        subleaf  eax         ebx         ecx         edx         flags")
+        for entry in p.snapshot.entries {
+            let r = entry.registers
+            lines.append("\(Hex.word(entry.leaf))  \(pad(Hex.byte(entry.subleaf), 7))  \(Hex.word(r.eax))  "
+                + "\(Hex.word(r.ebx))  \(Hex.word(r.ecx))  \(Hex.word(r.edx))  \(entry.significantIndex ? "index" : "-")")
+            guard withRules else { continue }
+            for register in Register.allCases {
+                for item in grouped(p.rules(entry.leaf, entry.subleaf, register)) {
+                    lines.append("    \(register) \(Hex.word(item.mask))  \(item.text)")
+                }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The rules of one register, with the bits no KVM table names and KVM leaves out folded into one line.
+    static func grouped(_ rules: [KVMFieldRule]) -> [(mask: UInt32, text: String)] {
+        var result: [(mask: UInt32, text: String)] = []
+        var unnamed: UInt32 = 0
+        var word = ""
+        for item in rules {
+            if let trace = item.rule.capability, trace.macro == nil, trace.kind == nil, !trace.offered {
+                unnamed |= item.mask
+                word = trace.word.name
+            } else {
+                result.append((item.mask, ruleText(item.rule)))
+            }
+        }
+        if unnamed != 0 { result.append((unnamed, "not in KVM's \(word) mask: not offered")) }
+        return result
+    }
+
+    /// One line per rule; capability bits show their feature and outcome with the deciding step.
+    static func ruleText(_ rule: KVMRule) -> String {
+        if let trace = rule.capability {
+            let last = trace.steps.last ?? ""
+            return "\(trace.name): \(trace.offered ? "offered" : "not offered") — \(last)"
+        }
+        return "\(rule.source): \(rule.summary)"
+    }
+
+    static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+}
+
+/// JSON rendering of the model's answers (stable key order, numbers as numbers).
+enum KVMModelJSON {
+    struct RuleDocument: Encodable {
+        var bits: String
+        var kind: String
+        var source: String
+        var summary: String
+        var feature: String?
+        var offered: Bool?
+        var steps: [String]?
+
+        init(_ item: KVMFieldRule) {
+            bits = Hex.word(item.mask)
+            kind = item.rule.kind.rawValue
+            source = item.rule.source
+            summary = item.rule.capability.map { "\($0.name): \($0.offered ? "offered" : "not offered")" } ?? item.rule.summary
+            feature = item.rule.capability?.macro
+            offered = item.rule.capability?.offered
+            steps = item.rule.capability?.steps
+        }
+    }
+
+    struct EntryDocument: Encodable {
+        var leaf: String
+        var subleaf: Int
+        var indexed: Bool
+        var eax: String
+        var ebx: String
+        var ecx: String
+        var edx: String
+        var rules: [String: [RuleDocument]]
+    }
+
+    struct PredictionDocument: Encodable {
+        var title: String
+        var kernel: String
+        var module: String
+        var notes: [String]
+        var entries: [EntryDocument]
+    }
+
+    static func prediction(_ p: SupportedPrediction, title: String) throws -> String {
+        let entries = p.snapshot.entries.map { entry in
+            var rules: [String: [RuleDocument]] = [:]
+            for register in Register.allCases {
+                rules[register.description.lowercased()] = p.rules(entry.leaf, entry.subleaf, register).map(RuleDocument.init)
+            }
+            return EntryDocument(leaf: Hex.word(entry.leaf), subleaf: Int(entry.subleaf), indexed: entry.significantIndex,
+                                 eax: Hex.word(entry.registers.eax), ebx: Hex.word(entry.registers.ebx),
+                                 ecx: Hex.word(entry.registers.ecx), edx: Hex.word(entry.registers.edx), rules: rules)
+        }
+        let document = PredictionDocument(title: title, kernel: p.kernel.version.description,
+                                          module: p.module.module.rawValue, notes: p.notes, entries: entries)
+        return try encode(document)
+    }
+
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
