@@ -33,7 +33,8 @@ enum GuestRendering {
 
     /// Warnings and advisories, each on its own line.
     static func notes(_ composition: GuestComposition) -> [String] {
-        composition.warnings.map { "warning: \($0)" } + composition.advisories.map { "note: \($0)" }
+        composition.base.notes.map { "note: \($0)" } + composition.warnings.map { "warning: \($0)" }
+            + composition.advisories.map { "note: \($0)" }
     }
 
     /// The table with a `*` after each register that differs from the base, and `+` for entries the base lacks.

@@ -15,14 +15,18 @@ public struct GuestFeature: Hashable, Sendable, CustomStringConvertible {
     public var field: CPUIDField?
     /// Macros this feature depends on (Linux's cpuid-deps rows): clearing one clears this feature.
     public var dependsOn: [String]
+    /// Set when the directory's kernel does not define the feature and it was taken from another kernel's
+    /// tables, e.g. `not in Linux 6.1's tables (added in v6.2)`: the CPUID bit exists all the same.
+    public var note: String?
 
     public init(macro: String, aliases: [String] = [], qemuName: String? = nil, field: CPUIDField?,
-                dependsOn: [String] = []) {
+                dependsOn: [String] = [], note: String? = nil) {
         self.macro = macro
         self.aliases = aliases
         self.qemuName = qemuName
         self.field = field
         self.dependsOn = dependsOn
+        self.note = note
     }
 
     /// `SGX_EDECCSSA CPUID.(EAX=12H,ECX=0):EAX[11]`

@@ -146,7 +146,7 @@ public struct GuestTableComposer: Sendable {
             }
             work.clearedBy[field] = nil
             work.clearedDirectly.remove(field)
-            changes.append("set \(feature)")
+            changes.append("set \(feature)" + (feature.note.map { " (\($0))" } ?? ""))
             changes += makeReachable(field, base: base, &work)
         }
         work.steps.append(.init(edit: edit, changes: changes))
