@@ -25,7 +25,7 @@ struct GuestPolicyOptions: ParsableArguments {
     @Option(parsing: .singleValue, help: ArgumentHelp("Turn features off, and everything that depends on them.", valueName: "names"))
     var disable: [String] = []
 
-    @Option(parsing: .singleValue, help: ArgumentHelp("Write a register or bit range as is, e.g. 0x12.0.eax=0x803 or 0x7.0.ebx[2]=1.", valueName: "leaf.subleaf.reg[=bits]=value"))
+    @Option(parsing: .singleValue, help: ArgumentHelp("Write a register or bit range as is, e.g. 0x12.0.eax=0x803 or 0x7.0.ebx[2]=1.", valueName: "leaf.subleaf.reg[bits]=value"))
     var set: [String] = []
 
     @Option(parsing: .singleValue, help: ArgumentHelp("Apply a Firecracker custom CPU template's cpuid_modifiers.", valueName: "file"))

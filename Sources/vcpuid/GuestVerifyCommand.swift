@@ -10,8 +10,9 @@ struct GuestVerifyCommand: ParsableCommand {
         abstract: "Compose a guest table, give it to KVM, run a tiny guest that executes CPUID, and compare.",
         discussion: """
             Prints 'verified: N entries as set' with the run-time fields that legitimately differ (APIC IDs, \
-            OSXSAVE/OSPKE following CR4, XSAVE sizes following XCR0) and exits 0; or prints every mismatch \
-            (and every bit KVM changed when it took the table) and exits 1. Needs /dev/kvm.
+            OSXSAVE/OSPKE following CR4, XSAVE sizes following XCR0) and the bits KVM changed when it took the \
+            table (KVM_GET_CPUID2 shows them, and the guest sees KVM's value), and exits 0; or prints every \
+            real mismatch and exits 1. Needs /dev/kvm.
             """
     )
 
