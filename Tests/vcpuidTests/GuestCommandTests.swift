@@ -194,4 +194,30 @@ final class GuestCommandTests: XCTestCase {
         let custom = try CLI.run(["guest", "export", "--base", richBase, "--as", "libvirt", "--model", "Icelake-Server"])
         XCTAssertTrue(custom.stdout.contains("<model fallback='forbid'>Icelake-Server</model>"), custom.stdout)
     }
+
+    func testRawOutputIsABase() throws {
+        let raw = try CLI.run(["guest", "show", "--base", richBase, "--disable", "sgx2", "--format", "raw"])
+        XCTAssertEqual(raw.status, 0, raw.stderr)
+        let path = (richBase as NSString).deletingLastPathComponent + "/composed.txt"
+        try raw.stdout.write(toFile: path, atomically: true, encoding: .utf8)
+        let again = try CLI.run(["guest", "show", "--base", path, "--json"])
+        let direct = try CLI.run(["guest", "show", "--base", richBase, "--disable", "sgx2", "--json"])
+        let a = try entries(again.stdout)
+        let b = try entries(direct.stdout)
+        XCTAssertEqual(Set(a.keys), Set(b.keys))
+        for key in a.keys {
+            for name in ["eax", "ebx", "ecx", "edx"] { XCTAssertEqual(register(a, key, name), register(b, key, name), "\(key) \(name)") }
+        }
+    }
+
+    func testFullFirecrackerExportToAFile() throws {
+        let path = (richBase as NSString).deletingLastPathComponent + "/full.json"
+        let result = try CLI.run(["guest", "export", "--base", richBase, "--as", "firecracker", "--full", "--output", path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "", "with --output nothing goes to standard output")
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        let modifiers = try XCTUnwrap(object["cpuid_modifiers"] as? [[String: Any]])
+        XCTAssertEqual(modifiers.count, 22, "one modifier per entry of the dump")
+        XCTAssertTrue(modifiers.allSatisfy { ($0["modifiers"] as? [[String: Any]])?.count == 4 })
+    }
 }
