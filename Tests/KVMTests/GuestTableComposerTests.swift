@@ -96,6 +96,19 @@ final class GuestTableComposerTests: XCTestCase {
         XCTAssertEqual(composition.warnings.filter { $0.contains("--allow-unsupported") }.count, 4)
     }
 
+    func testEnablingALeaf7Subleaf1FeatureRaisesTheSubleafCount() throws {
+        let directory = GuestFeatureTable([GuestFeature(macro: "AVX_VNNI", field: CPUIDField(0x7, 1, .eax, bit: 4))])
+        var base = Self.richBase
+        base.snapshot.set(0x7, 0, .eax, to: 0)
+        base.snapshot.remove(0x7, 1)
+        let composition = try GuestTableComposer(directory: directory, rules: [StructuralRules.named("leaf7-subleaf-range")].compactMap { $0 })
+            .compose(GuestPolicy(edits: [.enable(["avx_vnni"])], allowUnsupported: true), on: base)
+        XCTAssertEqual(composition.table.value(0x7, 0, .eax), 1)
+        XCTAssertTrue(composition.table.isSet(CPUIDField(0x7, 1, .eax, bit: 4)))
+        XCTAssertTrue(composition.steps[0].changes.contains { $0.hasPrefix("raised the subleaf count of leaf 0x00000007") },
+                      "\(composition.steps[0].changes)")
+    }
+
     func testEnablingEDECCSSAAfterDisablingSGX1NamesTheDependency() {
         let found = problems([.disable(["sgx1"]), .enable(["sgx-edeccssa"])], base: Self.richBase, allowUnsupported: true)
         XCTAssertEqual(found.count, 1, "\(found)")

@@ -176,6 +176,14 @@ public struct GuestTableComposer: Sendable {
                 work.table.set(entry)
                 changes.append("added entry \(key)\(entry.registers.isZero ? " (zeros)" : " from the base")")
             }
+            // Subleaves counted by subleaf 0 (leaf 7 and the like): the count must reach this one.
+            for rule in rules {
+                guard case let .subleafRange(leaf, maximum) = rule.condition, leaf == key.leaf,
+                      key.subleaf > work.table.read(maximum), key.subleaf <= maximum.mask >> UInt32(maximum.low) else { continue }
+                work.table.set(maximum.leaf, maximum.subleaf, maximum.register,
+                               to: maximum.inserting(key.subleaf, into: work.table.value(maximum.leaf, maximum.subleaf, maximum.register)))
+                changes.append("raised the subleaf count of leaf \(Hex.word(leaf)) (\(maximum)) to \(key.subleaf)")
+            }
             guard let range = StructuralRule.LeafRange.allCases.first(where: { $0.contains(key.leaf) }) else { continue }
             let maximum = GuestTableChecker.maximumLeaf(of: range, in: work.table)
             if maximum.map({ $0 < key.leaf }) ?? true {
