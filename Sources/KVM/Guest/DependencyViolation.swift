@@ -11,7 +11,10 @@ public struct DependencyViolation: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `[cpuid-deps] AVX2 CPUID.(EAX=07H,ECX=0):EBX[5] is set but AVX CPUID.(EAX=01H):ECX[28] is clear`
-    public var description: String { "[cpuid-deps] \(feature) is set but \(dependency) is clear" }
+    public var description: String {
+        let source = feature.dependencySource == "Linux" ? "cpuid-deps" : feature.dependencySource
+        return "[\(source)] \(feature) is set but \(dependency) is clear"
+    }
 }
 
 extension GuestTableChecker {

@@ -18,15 +18,18 @@ public struct GuestFeature: Hashable, Sendable, CustomStringConvertible {
     /// Set when the directory's kernel does not define the feature and it was taken from another kernel's
     /// tables, e.g. `not in Linux 6.1's tables (added in v6.2)`: the CPUID bit exists all the same.
     public var note: String?
+    /// Where `dependsOn` comes from, for messages: `Linux` (cpuid-deps rows) or `SDM` (architectural).
+    public var dependencySource: String
 
     public init(macro: String, aliases: [String] = [], qemuName: String? = nil, field: CPUIDField?,
-                dependsOn: [String] = [], note: String? = nil) {
+                dependsOn: [String] = [], note: String? = nil, dependencySource: String = "Linux") {
         self.macro = macro
         self.aliases = aliases
         self.qemuName = qemuName
         self.field = field
         self.dependsOn = dependsOn
         self.note = note
+        self.dependencySource = dependencySource
     }
 
     /// `SGX_EDECCSSA CPUID.(EAX=12H,ECX=0):EAX[11]`

@@ -92,7 +92,7 @@ public struct GuestTableComposer: Sendable {
                         guard let dependentField = dependent.field, work.table.isSet(dependentField) else { continue }
                         GuestTableChecker.clear(dependentField, in: &work.table)
                         work.clearedBy[dependentField] = "\(edit): \(dependent.macro) depends on \(macro)"
-                        changes.append("cleared \(dependent) (Linux: depends on \(macro))")
+                        changes.append("cleared \(dependent) (\(dependent.dependencySource): depends on \(macro))")
                     }
                 }
                 let repaired = GuestTableChecker.propagate(in: &work.table, accepting: accepted, rules: rules)
@@ -106,7 +106,8 @@ public struct GuestTableComposer: Sendable {
                             frontier.append(cleared.macro)
                         }
                     case let .entry(key):
-                        changes.append("emptied entry \(key) (rule \(violation.rule.name))")
+                        let verb = work.table.entry(key.leaf, key.subleaf) == nil ? "removed" : "emptied"
+                        changes.append("\(verb) entry \(key) (rule \(violation.rule.name))")
                     case let .component(bit):
                         changes.append("withdrew XSAVE state component \(bit) (rule \(violation.rule.name))")
                     }
@@ -139,10 +140,10 @@ public struct GuestTableComposer: Sendable {
             }
             work.table.set(field.leaf, field.subleaf, field.register,
                            to: field.inserting(1, into: work.table.value(field.leaf, field.subleaf, field.register)))
-            if work.table.entry(field.leaf, field.subleaf)?.significantIndex == false, SubleafRules.hasSubleaves(field.leaf) {
-                var entry = work.table.entry(field.leaf, field.subleaf)
-                entry?.significantIndex = true
-                if let entry { work.table.set(entry) }
+            if var entry = work.table.entry(field.leaf, field.subleaf), !entry.significantIndex,
+               SubleafRules.hasSubleaves(field.leaf) {
+                entry.significantIndex = true
+                work.table.set(entry)
             }
             work.clearedBy[field] = nil
             work.clearedDirectly.remove(field)
@@ -274,7 +275,7 @@ public struct GuestTableComposer: Sendable {
         if let feature = directory.feature(at: field) {
             for macro in feature.dependsOn {
                 guard let dependency = directory.feature(named: macro), let dependencyField = dependency.field else { continue }
-                add(dependencyField, dependency.macro, "Linux: \(feature.macro) depends on \(dependency.macro)")
+                add(dependencyField, dependency.macro, "\(feature.dependencySource): \(feature.macro) depends on \(dependency.macro)")
             }
         }
         for rule in rules {
