@@ -29,7 +29,7 @@ struct GuestVerifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (composition, directory) = try policy.compose()
+        let (composition, directory) = try GuestRendering.compose(policy, json: json)
         let verification = try GuestVerification.run(composition, timeout: .milliseconds(Int64(timeout * 1000)))
         if json {
             print(try GuestRendering.json(GuestVerificationJSON(verification, directory: directory)))

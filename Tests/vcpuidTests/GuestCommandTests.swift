@@ -220,4 +220,14 @@ final class GuestCommandTests: XCTestCase {
         XCTAssertEqual(modifiers.count, 22, "one modifier per entry of the dump")
         XCTAssertTrue(modifiers.allSatisfy { ($0["modifiers"] as? [[String: Any]])?.count == 4 })
     }
+
+    func testRefusalAsJSON() throws {
+        let result = try CLI.run(["guest", "show", "--base", richBase, "--disable", "sgx1", "--enable", "sgx-edeccssa", "--json"])
+        XCTAssertEqual(result.status, 1)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], result.stdout)
+        XCTAssertEqual(object["refused"] as? Bool, true)
+        let problems = try XCTUnwrap(object["problems"] as? [String])
+        XCTAssertEqual(problems.count, 1)
+        XCTAssertTrue(problems[0].contains("cannot enable SGX_EDECCSSA: SGX1 is off"), problems[0])
+    }
 }
