@@ -9,6 +9,6 @@ struct GuestCommand: ParsableCommand {
             Policy options (all subcommands): --base live|host|FILE, --enable, --disable, --set, --template, \
             --allow-unsupported. The default base is KVM_GET_SUPPORTED_CPUID of this machine.
             """,
-        subcommands: [GuestShowCommand.self, GuestExportCommand.self]
+        subcommands: [GuestShowCommand.self, GuestVerifyCommand.self, GuestExportCommand.self]
     )
 }

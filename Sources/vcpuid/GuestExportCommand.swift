@@ -44,7 +44,7 @@ struct GuestExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (composition, directory) = try policy.compose()
+        let (composition, directory) = try GuestRendering.compose(policy, json: json, qemuNames: true)
         var notes = GuestRendering.notes(composition)
         let text: String
         switch target {

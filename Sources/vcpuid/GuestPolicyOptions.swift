@@ -10,6 +10,12 @@ struct GuestPolicyOptions: ParsableArguments {
                                valueName: "live|host|file"))
     var base: String = "live"
 
+    @Option(help: ArgumentHelp("Start from the supported table this kernel version's KVM would report (vcpuid's model), for this machine's CPUID or for the --base dump.", valueName: "version"))
+    var kernel: String?
+
+    @Option(help: ArgumentHelp("With --kernel: the vendor module to model, intel, amd or pvm (default: the loaded one, else the host's vendor).", valueName: "intel|amd|pvm"))
+    var module: String?
+
     @Option(name: .customLong("input-format"), help: "The base dump's format when detection should not guess (\(DumpFormat.allValueStrings.joined(separator: "|"))).")
     var inputFormat: DumpFormat?
 
@@ -19,7 +25,7 @@ struct GuestPolicyOptions: ParsableArguments {
     @Option(parsing: .singleValue, help: ArgumentHelp("Turn features off, and everything that depends on them.", valueName: "names"))
     var disable: [String] = []
 
-    @Option(parsing: .singleValue, help: ArgumentHelp("Write a register or bit range as is, e.g. 0x12.0.eax=0x803 or 0x7.0.ebx[2]=1.", valueName: "leaf.subleaf.reg[=bits]=value"))
+    @Option(parsing: .singleValue, help: ArgumentHelp("Write a register or bit range as is, e.g. 0x12.0.eax=0x803 or 0x7.0.ebx[2]=1.", valueName: "leaf.subleaf.reg[bits]=value"))
     var set: [String] = []
 
     @Option(parsing: .singleValue, help: ArgumentHelp("Apply a Firecracker custom CPU template's cpuid_modifiers.", valueName: "file"))
@@ -32,7 +38,16 @@ struct GuestPolicyOptions: ParsableArguments {
         if inputFormat != nil, ["live", "host"].contains(base) {
             throw ValidationError("--input-format applies to a dump file base; --base is \(base)")
         }
+        if let kernel, KernelVersion(kernel) == nil {
+            throw ValidationError("--kernel expects a version such as 6.1, 6.2 or 6.18, not '\(kernel)'")
+        }
+        if let module {
+            guard kernel != nil else { throw ValidationError("--module applies to a predicted base; give --kernel too") }
+            guard Self.modules[module] != nil else { throw ValidationError("--module must be intel, amd or pvm, not '\(module)'") }
+        }
     }
+
+    static let modules: [String: KVMModuleOptions.Module] = ["intel": .kvmIntel, "amd": .kvmAMD, "pvm": .kvmPVM]
 
     /// Splits `a,b , c` into names.
     static func names(_ list: String) -> [String] {
@@ -91,23 +106,50 @@ struct GuestPolicyOptions: ParsableArguments {
         return KernelVersion(release)
     }
 
-    /// The kernel whose feature names and dependency rows apply: the running one (newest carried if unknown).
-    var kernel: KernelProfile {
-        KernelProfile.for(Self.runningKernel() ?? KernelProfile.all.map(\.version).max() ?? KernelVersion(6, 18))
+    /// The kernel whose feature names and dependency rows apply: --kernel's, else the running one (the newest
+    /// carried profile when neither is known).
+    var kernelProfile: KernelProfile {
+        let version = kernel.flatMap(KernelVersion.init) ?? Self.runningKernel()
+        return KernelProfile.for(version ?? KernelProfile.all.map(\.version).max() ?? KernelVersion(6, 18))
     }
 
     func loadBase() throws -> GuestBase {
+        if kernel != nil {
+            let host: GuestBase = switch base {
+            case "live", "host": try GuestBase.host()
+            default: try GuestBase.file(path: base, format: inputFormat)
+            }
+            let hostName = host.kind == .file ? base : "this machine"
+            let options = module.flatMap { Self.modules[$0] }.map { KVMModuleOptions(module: $0) }
+                ?? KVMModuleOptions.guess(for: host.snapshot, loaded: host.kind == .file ? nil : .detect())
+            return GuestBase.predicted(host: host.snapshot, hostName: hostName, kernel: kernelProfile, module: options)
+        }
         switch base {
-        case "live": return try GuestBase.live()
+        case "live":
+            let loaded = KVMModuleInfo.detect()
+            let live = try GuestBase.live(module: loaded)
+            return live.explainedByModel(host: { try? LiveCPU.snapshot(cpu: 0) }, kernel: kernelProfile,
+                                         module: .guess(for: live.snapshot, loaded: loaded))
         case "host": return try GuestBase.host()
         default: return try GuestBase.file(path: base, format: inputFormat)
         }
     }
 
     /// Loads the base, reads the edits and composes: everything `show`, `verify` and `export` start with.
-    func compose() throws -> (GuestComposition, GuestFeatureTable) {
-        let directory = GuestFeatureTable(kernel: kernel)
+    /// The kernel's own tables name most features; the full catalogue (QEMU names, suggestions) is built
+    /// only when `qemuNames` is asked for or a name needs it, which keeps a plain `verify` quick to start.
+    func compose(qemuNames: Bool = false) throws -> (GuestComposition, GuestFeatureTable) {
+        let kernel = kernelProfile
         let policy = try policy()
+        let quick = GuestFeatureTable(kernelOnly: kernel)
+        let names = policy.edits.flatMap { edit -> [String] in
+            switch edit {
+            case let .enable(list), let .disable(list): list
+            case .set, .template: []
+            }
+        }
+        let directory = qemuNames || names.contains(where: { quick.feature(named: $0) == nil })
+            ? GuestFeatureTable(kernel: kernel) : quick
         let base = try loadBase()
         return (try GuestTableComposer(directory: directory).compose(policy, on: base), directory)
     }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import CPUID
 import Foundation
 import KVM
@@ -33,7 +34,8 @@ enum GuestRendering {
 
     /// Warnings and advisories, each on its own line.
     static func notes(_ composition: GuestComposition) -> [String] {
-        composition.warnings.map { "warning: \($0)" } + composition.advisories.map { "note: \($0)" }
+        composition.base.notes.map { "note: \($0)" } + composition.warnings.map { "warning: \($0)" }
+            + composition.advisories.map { "note: \($0)" }
     }
 
     /// The table with a `*` after each register that differs from the base, and `+` for entries the base lacks.
@@ -110,6 +112,22 @@ enum GuestRendering {
                 EntryJSON(entry, changed: composition.base.snapshot.entry(entry.leaf, entry.subleaf)?.registers != entry.registers)
             }
             removed = composition.removedKeys.map(\.description)
+        }
+    }
+
+    /// A refused policy as JSON: every problem, one string each.
+    struct RefusalJSON: Encodable {
+        var refused = true
+        var problems: [String]
+    }
+
+    /// Composes; with `json`, a refusal is printed as JSON on standard output and the command exits 1.
+    static func compose(_ policy: GuestPolicyOptions, json: Bool, qemuNames: Bool = false) throws -> (GuestComposition, GuestFeatureTable) {
+        do {
+            return try policy.compose(qemuNames: qemuNames)
+        } catch let error as GuestPolicyError where json {
+            print(try Self.json(RefusalJSON(problems: error.problems.map(\.description))))
+            throw ExitCode(1)
         }
     }
 

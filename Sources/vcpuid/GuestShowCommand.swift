@@ -28,7 +28,7 @@ struct GuestShowCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let (composition, _) = try policy.compose()
+        let (composition, _) = try GuestRendering.compose(policy, json: json || format == .json)
         switch json ? .json : format {
         case .json:
             print(try GuestRendering.json(GuestRendering.CompositionJSON(composition)))

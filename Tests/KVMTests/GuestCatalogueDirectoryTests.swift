@@ -26,6 +26,19 @@ final class GuestCatalogueDirectoryTests: XCTestCase {
         XCTAssertTrue(Self.directory.dependents(of: "XSAVE").map(\.macro).contains("AVX"))
     }
 
+    func testKernelOnlyTableAgreesWithTheCatalogue() throws {
+        let kernel = KernelProfile.for(KernelVersion(6, 18))
+        let quick = GuestFeatureTable(kernelOnly: kernel)
+        XCTAssertEqual(quick.features.count, Self.directory.features.count)
+        for feature in Self.directory.features {
+            let other = try XCTUnwrap(quick.feature(named: feature.macro), feature.macro)
+            XCTAssertEqual(other.macro, feature.macro)
+            XCTAssertEqual(other.field, feature.field, feature.macro)
+            XCTAssertEqual(other.dependsOn, feature.dependsOn, feature.macro)
+        }
+        XCTAssertNil(quick.feature(named: "pclmulqdq").flatMap(\.qemuName), "QEMU names come with the catalogue only")
+    }
+
     func testSyntheticFeaturesHaveNoField() throws {
         XCTAssertNil(try XCTUnwrap(Self.directory.feature(named: "constant_tsc")).field)
     }

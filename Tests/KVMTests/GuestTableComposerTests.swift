@@ -96,6 +96,19 @@ final class GuestTableComposerTests: XCTestCase {
         XCTAssertEqual(composition.warnings.filter { $0.contains("--allow-unsupported") }.count, 4)
     }
 
+    func testEnablingALeaf7Subleaf1FeatureRaisesTheSubleafCount() throws {
+        let directory = GuestFeatureTable([GuestFeature(macro: "AVX_VNNI", field: CPUIDField(0x7, 1, .eax, bit: 4))])
+        var base = Self.richBase
+        base.snapshot.set(0x7, 0, .eax, to: 0)
+        base.snapshot.remove(0x7, 1)
+        let composition = try GuestTableComposer(directory: directory, rules: [StructuralRules.named("leaf7-subleaf-range")].compactMap { $0 })
+            .compose(GuestPolicy(edits: [.enable(["avx_vnni"])], allowUnsupported: true), on: base)
+        XCTAssertEqual(composition.table.value(0x7, 0, .eax), 1)
+        XCTAssertTrue(composition.table.isSet(CPUIDField(0x7, 1, .eax, bit: 4)))
+        XCTAssertTrue(composition.steps[0].changes.contains { $0.hasPrefix("raised the subleaf count of leaf 0x00000007") },
+                      "\(composition.steps[0].changes)")
+    }
+
     func testEnablingEDECCSSAAfterDisablingSGX1NamesTheDependency() {
         let found = problems([.disable(["sgx1"]), .enable(["sgx-edeccssa"])], base: Self.richBase, allowUnsupported: true)
         XCTAssertEqual(found.count, 1, "\(found)")
@@ -160,6 +173,24 @@ final class GuestTableComposerTests: XCTestCase {
                                 .set(try RegisterAssignment(parsing: "0x12.1.eax=0"))])
         XCTAssertEqual(fine.table.value(0x12, 0, .eax), 0x803)
         XCTAssertEqual(fine.steps[0].changes, ["0x00000007.0x00 EBX: 0x01800002 → 0x01800006"])
+    }
+
+    func testRawEditBreakingALinuxDependencyIsRefused() throws {
+        let found = problems([.set(try RegisterAssignment(parsing: "0x7.0.ebx[5]=1"))])
+        XCTAssertTrue(found.contains {
+            if case let .dependencyBroken(v) = $0 { v.feature.macro == "AVX2" && v.dependency.macro == "AVX" } else { false }
+        }, "\(found)")
+        XCTAssertTrue(found.map(\.description).contains { $0.contains("a Linux guest would clear AVX2 at boot") }, "\(found)")
+    }
+
+    func testDependencyViolationsOfAWholeTable() {
+        var table = ConsistentTable.make()
+        XCTAssertEqual(GuestTableChecker.dependencyViolations(in: table, directory: TestDirectory.table), [])
+        ConsistentTable.clearBit(CPUIDField(0x1, 0, .ecx, bit: 28), in: &table)
+        let found = GuestTableChecker.dependencyViolations(in: table, directory: TestDirectory.table)
+        XCTAssertEqual(Set(found.map(\.feature.macro)), ["FMA", "AVX2", "AVX512F"])
+        XCTAssertTrue(found.allSatisfy { $0.dependency.macro == "AVX" })
+        XCTAssertTrue(found[0].description.hasPrefix("[cpuid-deps] "), found[0].description)
     }
 
     func testTemplateEditAppliesInOrder() throws {

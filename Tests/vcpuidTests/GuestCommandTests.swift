@@ -194,4 +194,40 @@ final class GuestCommandTests: XCTestCase {
         let custom = try CLI.run(["guest", "export", "--base", richBase, "--as", "libvirt", "--model", "Icelake-Server"])
         XCTAssertTrue(custom.stdout.contains("<model fallback='forbid'>Icelake-Server</model>"), custom.stdout)
     }
+
+    func testRawOutputIsABase() throws {
+        let raw = try CLI.run(["guest", "show", "--base", richBase, "--disable", "sgx2", "--format", "raw"])
+        XCTAssertEqual(raw.status, 0, raw.stderr)
+        let path = (richBase as NSString).deletingLastPathComponent + "/composed.txt"
+        try raw.stdout.write(toFile: path, atomically: true, encoding: .utf8)
+        let again = try CLI.run(["guest", "show", "--base", path, "--json"])
+        let direct = try CLI.run(["guest", "show", "--base", richBase, "--disable", "sgx2", "--json"])
+        let a = try entries(again.stdout)
+        let b = try entries(direct.stdout)
+        XCTAssertEqual(Set(a.keys), Set(b.keys))
+        for key in a.keys {
+            for name in ["eax", "ebx", "ecx", "edx"] { XCTAssertEqual(register(a, key, name), register(b, key, name), "\(key) \(name)") }
+        }
+    }
+
+    func testFullFirecrackerExportToAFile() throws {
+        let path = (richBase as NSString).deletingLastPathComponent + "/full.json"
+        let result = try CLI.run(["guest", "export", "--base", richBase, "--as", "firecracker", "--full", "--output", path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "", "with --output nothing goes to standard output")
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        let modifiers = try XCTUnwrap(object["cpuid_modifiers"] as? [[String: Any]])
+        XCTAssertEqual(modifiers.count, 22, "one modifier per entry of the dump")
+        XCTAssertTrue(modifiers.allSatisfy { ($0["modifiers"] as? [[String: Any]])?.count == 4 })
+    }
+
+    func testRefusalAsJSON() throws {
+        let result = try CLI.run(["guest", "show", "--base", richBase, "--disable", "sgx1", "--enable", "sgx-edeccssa", "--json"])
+        XCTAssertEqual(result.status, 1)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], result.stdout)
+        XCTAssertEqual(object["refused"] as? Bool, true)
+        let problems = try XCTUnwrap(object["problems"] as? [String])
+        XCTAssertEqual(problems.count, 1)
+        XCTAssertTrue(problems[0].contains("cannot enable SGX_EDECCSSA: SGX1 is off"), problems[0])
+    }
 }

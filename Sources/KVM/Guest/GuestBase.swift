@@ -18,22 +18,26 @@ public struct GuestBase: Sendable {
     public var snapshot: Snapshot
     /// How messages name the base, e.g. `KVM_GET_SUPPORTED_CPUID (live, kvm_pvm)`.
     public var name: String
-    /// Why a bit of the base is what it is, when the source knows (a prediction's rule per bit).
-    public var reasons: [CPUIDField: String]
+    /// Why a bit of the base is 0, when the source can tell (the supported-CPUID model's rule for the bit).
+    public var explanation: (@Sendable (CPUIDField) -> String?)?
+    /// What the source had to assume (a prediction's notes), for the user to read.
+    public var notes: [String]
 
-    public init(kind: Kind, snapshot: Snapshot, name: String, reasons: [CPUIDField: String] = [:]) {
+    public init(kind: Kind, snapshot: Snapshot, name: String, notes: [String] = [],
+                explanation: (@Sendable (CPUIDField) -> String?)? = nil) {
         self.kind = kind
         self.snapshot = snapshot
         self.name = name
-        self.reasons = reasons
+        self.notes = notes
+        self.explanation = explanation
     }
 
-    /// Why the base lacks `field`: the recorded reason, or the plain fact of where it reads zero.
+    /// Why the base lacks `field`: where it reads zero, and the rule behind it when the source knows one.
     public func reasonAbsent(_ field: CPUIDField) -> String {
-        if let reason = reasons[field] { return reason }
-        if snapshot.entry(field.leaf, field.subleaf) == nil && snapshot.registers(field.leaf, field.subleaf) == nil {
-            return "\(name) has no entry \(LeafKey(field.leaf, field.subleaf))"
-        }
-        return "\(field) is 0 in \(name)"
+        let fact = snapshot.entry(field.leaf, field.subleaf) == nil && snapshot.registers(field.leaf, field.subleaf) == nil
+            ? "\(name) has no entry \(LeafKey(field.leaf, field.subleaf))"
+            : "\(field) is 0 in \(name)"
+        guard let why = explanation?(field) else { return fact }
+        return "\(fact); \(why)"
     }
 }

@@ -18,6 +18,8 @@ public struct GuestComposition: Sendable {
     public var advisories: [RuleViolation]
     /// The features turned on by `--enable` that are on in the final table, in the order enabled.
     public var enabledFeatures: [GuestFeature]
+    /// The features turned off by `--disable` by name that are off in the final table, in the order disabled.
+    public var disabledFeatures: [GuestFeature] = []
 
     /// The entries whose registers differ from the base (or that the base lacks).
     public var changedKeys: [LeafKey] {

@@ -15,14 +15,21 @@ public struct GuestFeature: Hashable, Sendable, CustomStringConvertible {
     public var field: CPUIDField?
     /// Macros this feature depends on (Linux's cpuid-deps rows): clearing one clears this feature.
     public var dependsOn: [String]
+    /// Set when the directory's kernel does not define the feature and it was taken from another kernel's
+    /// tables, e.g. `not in Linux 6.1's tables (added in v6.2)`: the CPUID bit exists all the same.
+    public var note: String?
+    /// Where `dependsOn` comes from, for messages: `Linux` (cpuid-deps rows) or `SDM` (architectural).
+    public var dependencySource: String
 
     public init(macro: String, aliases: [String] = [], qemuName: String? = nil, field: CPUIDField?,
-                dependsOn: [String] = []) {
+                dependsOn: [String] = [], note: String? = nil, dependencySource: String = "Linux") {
         self.macro = macro
         self.aliases = aliases
         self.qemuName = qemuName
         self.field = field
         self.dependsOn = dependsOn
+        self.note = note
+        self.dependencySource = dependencySource
     }
 
     /// `SGX_EDECCSSA CPUID.(EAX=12H,ECX=0):EAX[11]`
@@ -73,9 +80,14 @@ public struct GuestFeatureTable: GuestFeatureDirectory {
         String(name.lowercased().map { $0 == "_" || $0 == "." ? "-" : $0 })
     }
 
+    /// Also accepts the kernel's full macro spelling, `X86_FEATURE_SGX_EDECCSSA`.
     public func feature(named name: String) -> GuestFeature? {
-        byName[Self.normalized(name)].map { features[$0] }
+        var key = Self.normalized(name)
+        if byName[key] == nil, key.hasPrefix(Self.macroPrefix) { key.removeFirst(Self.macroPrefix.count) }
+        return byName[key].map { features[$0] }
     }
+
+    static let macroPrefix = "x86-feature-"
 
     public func feature(at field: CPUIDField) -> GuestFeature? { byField[field].map { features[$0] } }
 

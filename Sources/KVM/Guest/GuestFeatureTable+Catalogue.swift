@@ -8,16 +8,40 @@ extension GuestFeatureTable {
     /// follow the kernel's features.
     public init(catalogue: FeatureCatalogue = .shared, kernel: KernelProfile) {
         var list: [GuestFeature] = []
+        let newestFirst = catalogue.profiles.sorted { $0.version > $1.version }
         for feature in catalogue.features where feature.kind == .feature {
-            guard let origin = feature.origin(in: kernel) else { continue }
-            var aliases: [String] = []
-            for profile in catalogue.profiles {
-                if let proc = feature.procName(in: profile), !aliases.contains(proc) { aliases.append(proc) }
+            if let origin = feature.origin(in: kernel) {
+                // The kernel's /proc name; `X86_FEATURE_` spellings are understood by the lookup itself.
+                let aliases = feature.procName(in: kernel).map { [$0] } ?? []
+                list.append(GuestFeature(macro: feature.name, aliases: aliases, qemuName: feature.qemuName,
+                                         field: origin.fields.first,
+                                         dependsOn: kernel.dependencyGraph.directDependencies(of: feature.name)))
+            } else if let other = newestFirst.first(where: { feature.origin(in: $0) != nil }),
+                      let field = feature.origin(in: other)?.fields.first {
+                // A CPUID bit this kernel has no macro for: still a bit a guest table can carry.
+                list.append(GuestFeature(macro: feature.name, aliases: [], qemuName: feature.qemuName, field: field,
+                                         dependsOn: other.dependencyGraph.directDependencies(of: feature.name),
+                                         note: "not in Linux \(kernel.version)'s tables (added in \(feature.addedIn))"))
             }
-            aliases.append("X86_FEATURE_" + feature.name)
-            list.append(GuestFeature(macro: feature.name, aliases: aliases, qemuName: feature.qemuName,
-                                     field: origin.fields.first,
-                                     dependsOn: kernel.dependencyGraph.directDependencies(of: feature.name)))
+        }
+        self.init(list + Self.architecturalExtras)
+    }
+}
+
+extension GuestFeatureTable {
+    /// One kernel's features from its own tables alone: macros and /proc names, CPUID bits, dependency rows,
+    /// but no QEMU names (those live in the catalogue). About a tenth of the catalogue's cost to build, so the
+    /// CLI starts with this one and builds the full directory only when a name needs it.
+    public init(kernelOnly kernel: KernelProfile) {
+        var scattered: [String: CPUIDField] = [:]
+        for row in kernel.scattered where scattered[row.name] == nil { scattered[row.name] = row.field }
+        var list: [GuestFeature] = []
+        list.reserveCapacity(kernel.features.count + Self.architecturalExtras.count)
+        for row in kernel.features {
+            let field = scattered[row.name] ?? CapabilityWordSource.of(word: row.word)?.field(bit: row.bit)
+            list.append(GuestFeature(macro: row.name, aliases: kernel.procName(of: row).map { [$0] } ?? [],
+                                     qemuName: nil, field: field,
+                                     dependsOn: kernel.dependencyGraph.directDependencies(of: row.name)))
         }
         self.init(list + Self.architecturalExtras)
     }

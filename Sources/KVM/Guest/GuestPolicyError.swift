@@ -23,6 +23,8 @@ public struct GuestPolicyError: Error, Hashable, Sendable, CustomStringConvertib
         case dependencyOff(feature: GuestFeature, chain: [ChainLink], edit: String)
         /// The edits left the table breaking a structural rule that the base kept.
         case inconsistent(RuleViolation)
+        /// The edits left a feature set whose Linux dependency is clear, which the base did not have.
+        case dependencyBroken(DependencyViolation)
 
         public var description: String {
             switch self {
@@ -46,6 +48,8 @@ public struct GuestPolicyError: Error, Hashable, Sendable, CustomStringConvertib
                 return text
             case let .inconsistent(violation):
                 return "the edits break \(violation)"
+            case let .dependencyBroken(violation):
+                return "the edits break \(violation): a Linux guest would clear \(violation.feature.macro) at boot"
             }
         }
     }

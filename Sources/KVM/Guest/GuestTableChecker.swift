@@ -121,7 +121,8 @@ public enum GuestTableChecker {
         for _ in 0...(table.count * 128 + 1) {
             let fresh = errors(in: table, rules: rules).filter { !accepted.contains($0) }
             guard !fresh.isEmpty else { break }
-            for violation in fresh {
+            for violation in fresh where violations(of: violation.rule, in: table).contains(violation) {
+                // An earlier repair of this round may already have taken it away.
                 repair(violation, in: &table)
                 repaired.append(violation)
             }

@@ -28,8 +28,9 @@ public struct GuestTableComposer: Sendable {
         finalCheck(base: base, &work)
         guard work.problems.isEmpty else { throw GuestPolicyError(problems: work.problems) }
         let enabled = work.enabled.filter { work.table.isSet($0.field) }.map(\.feature)
+        let disabled = work.disabled.filter { !work.table.isSet($0.field) }.map(\.feature)
         return GuestComposition(base: base, table: work.table, steps: work.steps, warnings: work.warnings,
-                                advisories: work.advisories, enabledFeatures: enabled)
+                                advisories: work.advisories, enabledFeatures: enabled, disabledFeatures: disabled)
     }
 
     /// The composition's mutable state while edits run.
@@ -39,6 +40,7 @@ public struct GuestTableComposer: Sendable {
         /// Fields an edit turned off by name (not as a consequence): a dependency chain ends at one.
         var clearedDirectly: Set<CPUIDField> = []
         var enabled: [(feature: GuestFeature, field: CPUIDField, edit: String)] = []
+        var disabled: [(feature: GuestFeature, field: CPUIDField)] = []
         var steps: [GuestComposition.Step] = []
         var warnings: [String] = []
         var advisories: [RuleViolation] = []
@@ -79,6 +81,7 @@ public struct GuestTableComposer: Sendable {
             }
             work.clearedBy[field] = edit
             work.clearedDirectly.insert(field)
+            work.disabled.append((feature, field))
             // Linux's rows and the structural rules, alternately, until neither clears anything more.
             var frontier = [feature.macro]
             var seen: Set<String> = [feature.macro]
@@ -89,7 +92,7 @@ public struct GuestTableComposer: Sendable {
                         guard let dependentField = dependent.field, work.table.isSet(dependentField) else { continue }
                         GuestTableChecker.clear(dependentField, in: &work.table)
                         work.clearedBy[dependentField] = "\(edit): \(dependent.macro) depends on \(macro)"
-                        changes.append("cleared \(dependent) (Linux: depends on \(macro))")
+                        changes.append("cleared \(dependent) (\(dependent.dependencySource): depends on \(macro))")
                     }
                 }
                 let repaired = GuestTableChecker.propagate(in: &work.table, accepting: accepted, rules: rules)
@@ -103,7 +106,8 @@ public struct GuestTableComposer: Sendable {
                             frontier.append(cleared.macro)
                         }
                     case let .entry(key):
-                        changes.append("emptied entry \(key) (rule \(violation.rule.name))")
+                        let verb = work.table.entry(key.leaf, key.subleaf) == nil ? "removed" : "emptied"
+                        changes.append("\(verb) entry \(key) (rule \(violation.rule.name))")
                     case let .component(bit):
                         changes.append("withdrew XSAVE state component \(bit) (rule \(violation.rule.name))")
                     }
@@ -136,14 +140,14 @@ public struct GuestTableComposer: Sendable {
             }
             work.table.set(field.leaf, field.subleaf, field.register,
                            to: field.inserting(1, into: work.table.value(field.leaf, field.subleaf, field.register)))
-            if work.table.entry(field.leaf, field.subleaf)?.significantIndex == false, SubleafRules.hasSubleaves(field.leaf) {
-                var entry = work.table.entry(field.leaf, field.subleaf)
-                entry?.significantIndex = true
-                if let entry { work.table.set(entry) }
+            if var entry = work.table.entry(field.leaf, field.subleaf), !entry.significantIndex,
+               SubleafRules.hasSubleaves(field.leaf) {
+                entry.significantIndex = true
+                work.table.set(entry)
             }
             work.clearedBy[field] = nil
             work.clearedDirectly.remove(field)
-            changes.append("set \(feature)")
+            changes.append("set \(feature)" + (feature.note.map { " (\($0))" } ?? ""))
             changes += makeReachable(field, base: base, &work)
         }
         work.steps.append(.init(edit: edit, changes: changes))
@@ -172,6 +176,14 @@ public struct GuestTableComposer: Sendable {
                     ?? CPUIDEntry(key: key, registers: .zero, significantIndex: SubleafRules.hasSubleaves(key.leaf))
                 work.table.set(entry)
                 changes.append("added entry \(key)\(entry.registers.isZero ? " (zeros)" : " from the base")")
+            }
+            // Subleaves counted by subleaf 0 (leaf 7 and the like): the count must reach this one.
+            for rule in rules {
+                guard case let .subleafRange(leaf, maximum) = rule.condition, leaf == key.leaf,
+                      key.subleaf > work.table.read(maximum), key.subleaf <= maximum.mask >> UInt32(maximum.low) else { continue }
+                work.table.set(maximum.leaf, maximum.subleaf, maximum.register,
+                               to: maximum.inserting(key.subleaf, into: work.table.value(maximum.leaf, maximum.subleaf, maximum.register)))
+                changes.append("raised the subleaf count of leaf \(Hex.word(leaf)) (\(maximum)) to \(key.subleaf)")
             }
             guard let range = StructuralRule.LeafRange.allCases.first(where: { $0.contains(key.leaf) }) else { continue }
             let maximum = GuestTableChecker.maximumLeaf(of: range, in: work.table)
@@ -221,6 +233,14 @@ public struct GuestTableComposer: Sendable {
                 work.problems.append(.dependencyOff(feature: feature, chain: chain, edit: edit))
             }
         }
+        let baseDependencies = Set(GuestTableChecker.dependencyViolations(in: base.snapshot, directory: directory))
+        for violation in GuestTableChecker.dependencyViolations(in: work.table, directory: directory) {
+            if baseDependencies.contains(violation) {
+                work.warnings.append("the base already breaks \(violation)")
+            } else if let field = violation.feature.field, !chained.contains(field) {
+                work.problems.append(.dependencyBroken(violation))
+            }
+        }
         let baseFindings = Set(GuestTableChecker.check(base.snapshot, rules: rules))
         for violation in GuestTableChecker.check(work.table, rules: rules) {
             if violation.severity == .advisory {
@@ -255,7 +275,7 @@ public struct GuestTableComposer: Sendable {
         if let feature = directory.feature(at: field) {
             for macro in feature.dependsOn {
                 guard let dependency = directory.feature(named: macro), let dependencyField = dependency.field else { continue }
-                add(dependencyField, dependency.macro, "Linux: \(feature.macro) depends on \(dependency.macro)")
+                add(dependencyField, dependency.macro, "\(feature.dependencySource): \(feature.macro) depends on \(dependency.macro)")
             }
         }
         for rule in rules {

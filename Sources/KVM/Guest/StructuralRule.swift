@@ -29,7 +29,7 @@ public struct StructuralRule: Hashable, Sendable, CustomStringConvertible {
         /// Whether `leaf` belongs to this range.
         public func contains(_ leaf: UInt32) -> Bool {
             switch self {
-            case .basic: leaf < 0x4000_0000
+            case .basic: leaf < 0x2000_0000
             case .hypervisor: leaf & 0xffff_ff00 == 0x4000_0000
             case .extended: leaf & 0xffff_0000 == 0x8000_0000
             }

@@ -1,0 +1,94 @@
+import CPUID
+
+/// A composed guest table given to KVM and checked from inside a real guest: the proof behind
+/// `vcpuid guest verify` and the report's "guest verified" line.
+public struct GuestVerification: Sendable {
+    public var composition: GuestComposition
+    public var probe: GuestProbeResult
+
+    /// Table entries the guest saw as set (run-time fields aside).
+    public var verifiedEntries: Int { probe.comparison.verifiedEntryCount }
+    public var entryCount: Int { composition.table.count }
+
+    /// What KVM_GET_CPUID2 shows KVM changed when it took the table, beyond the run-time fields.
+    public var kvmChanges: [KVMCPUIDChange] { probe.application.changes.filter { !$0.isRunTimeField } }
+
+    /// Findings with differences nothing explains: real mismatches.
+    public var failures: [ProbeFinding] { probe.comparison.mismatches }
+
+    /// Table entries the guest saw exactly as the table set them (up to run-time fields).
+    public var exactEntries: Int {
+        probe.comparison.tableFindings.filter { !$0.isMismatch && $0.changedByKVM.isEmpty }.count
+    }
+
+    /// Table entries the guest saw as KVM holds them after changing them (KVM_GET_CPUID2 announced it).
+    public var entriesChangedByKVM: [ProbeFinding] {
+        probe.comparison.tableFindings.filter { !$0.isMismatch && !$0.changedByKVM.isEmpty }
+    }
+
+    /// Features the policy enabled or disabled by name whose bit KVM changed back when it took the table.
+    public var overriddenByKVM: [GuestFeature] {
+        (composition.enabledFeatures + composition.disabledFeatures).filter { feature in
+            guard let field = feature.field else { return false }
+            return probe.comparison.tableFindings.contains { finding in
+                finding.target.key == LeafKey(field.leaf, field.subleaf)
+                    && finding.changedByKVM.contains { $0.register == field.register && $0.bits & field.mask != 0 }
+            }
+        }
+    }
+
+    /// The guest saw every entry as KVM holds it, with no difference left unexplained: the table as set,
+    /// up to named run-time fields and the changes KVM announced when it took the table.
+    public var passed: Bool { failures.isEmpty && verifiedEntries == entryCount }
+
+    /// What the guest's CPUID returned for these inputs, when they were probed.
+    public func observed(_ leaf: UInt32, _ subleaf: UInt32 = 0) -> Registers? {
+        zip(probe.targets, probe.observed).first { $0.0.key == LeafKey(leaf, subleaf) }?.1
+    }
+
+    /// Composes nothing: applies `composition.table` on an open KVM, runs the probe guest, and compares.
+    public static func run(_ composition: GuestComposition, timeout: Duration = GuestProbe.defaultTimeout,
+                           using system: borrowing KVMSystem) throws(GuestProbeError) -> GuestVerification {
+        let result = try GuestProbe(table: composition.table, timeout: timeout).run(using: system)
+        return GuestVerification(composition: composition, probe: result)
+    }
+
+    /// Opens `/dev/kvm` for one verification.
+    public static func run(_ composition: GuestComposition, timeout: Duration = GuestProbe.defaultTimeout,
+                           path: String = "/dev/kvm") throws(GuestProbeError) -> GuestVerification {
+        let system: KVMSystem
+        do { system = try KVMSystem(path: path) } catch { throw .kvm(error) }
+        return try run(composition, timeout: timeout, using: system)
+    }
+
+    /// The default report's line: the live supported table, unedited, verified in a guest.
+    /// Nil when /dev/kvm is absent or unusable here (the report then says nothing about guests).
+    public static func reportLine(path: String = "/dev/kvm", timeout: Duration = GuestProbe.defaultTimeout) -> String? {
+        guard KVMSystem.isPresent(path: path) else { return nil }
+        let system: KVMSystem
+        do { system = try KVMSystem(path: path) } catch { return nil }
+        let composition: GuestComposition
+        do {
+            let snapshot = try system.supportedCPUID()
+            let base = GuestBase(kind: .live, snapshot: snapshot, name: "KVM_GET_SUPPORTED_CPUID (live)")
+            composition = try GuestTableComposer(directory: GuestFeatureTable([])).compose(GuestPolicy(), on: base)
+        } catch {
+            return "guest verified: not checked (\(error))"
+        }
+        do {
+            let verification = try run(composition, timeout: timeout, using: system)
+            return verification.summary
+        } catch {
+            return "guest verified: failed (\(error))"
+        }
+    }
+
+    /// `guest verified: 75 entries (4 as KVM changed them)` or
+    /// `guest verified: 73 of 75 entries (2 mismatches; see vcpuid guest verify)`.
+    public var summary: String {
+        let changed = entriesChangedByKVM.count
+        let note = changed == 0 ? "" : " (\(changed) as KVM changed them)"
+        if passed { return "guest verified: \(verifiedEntries) entries\(note)" }
+        return "guest verified: \(verifiedEntries) of \(entryCount) entries (\(failures.count) mismatches; see vcpuid guest verify)"
+    }
+}
