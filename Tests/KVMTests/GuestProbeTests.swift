@@ -67,8 +67,7 @@ final class GuestProbeTests: XCTestCase {
         let kvm = try KVMTestSupport.system()
         let table = try kvm.supportedCPUID()
         _ = try GuestProbe(table: table).run(using: kvm)   // warm up process-wide state (dispatch threads)
-        let descriptors = try KVMTestSupport.openDescriptorCount()
-        let mappings = try KVMTestSupport.mappingCount()
+        let before = try ResourceCounts.now()
         let spin = try CPUIDProbeProgram.spinForever()
         let started = ContinuousClock.now
         do {
@@ -82,8 +81,7 @@ final class GuestProbeTests: XCTestCase {
         let elapsed = ContinuousClock.now - started
         XCTAssertGreaterThanOrEqual(elapsed, .milliseconds(200))
         XCTAssertLessThan(elapsed, .seconds(5))
-        XCTAssertEqual(try KVMTestSupport.openDescriptorCount(), descriptors)
-        XCTAssertEqual(try KVMTestSupport.mappingCount(), mappings)
+        try KVMTestSupport.assertNoLeak(since: before, runs: 1)
     }
 
     func testThousandProbeRunsLeakNoDescriptorOrMapping() throws {
@@ -92,14 +90,12 @@ final class GuestProbeTests: XCTestCase {
         let table = Snapshot(try kvm.supportedCPUID().entries.filter { [0, 1, 7, 0x8000_0000].contains($0.leaf) })
         let probe = GuestProbe(table: table)
         _ = try probe.run(using: kvm)   // warm up lazily created process state (signal handler, dispatch)
-        let descriptors = try KVMTestSupport.openDescriptorCount()
-        let mappings = try KVMTestSupport.mappingCount()
+        let before = try ResourceCounts.now()
         for _ in 0..<1000 {
             let result = try probe.run(using: kvm)
             XCTAssertFalse(result.comparison.hasMismatch)
         }
-        XCTAssertEqual(try KVMTestSupport.openDescriptorCount(), descriptors)
-        XCTAssertEqual(try KVMTestSupport.mappingCount(), mappings)
+        try KVMTestSupport.assertNoLeak(since: before, runs: 1000)
     }
 
     func testEmptyOrOversizedGuestCodeIsRefused() throws {

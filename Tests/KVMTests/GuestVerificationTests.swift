@@ -32,28 +32,18 @@ final class GuestVerificationTests: XCTestCase {
         for bit in [0, 1, 11] { XCTAssertNotEqual(eax & (1 << UInt32(bit)), 0, "bit \(bit) of 0x12.0 EAX") }
     }
 
-    /// KVM-backed mappings (the vCPU's kvm_run area shows as anon_inode:kvm-vcpu) in /proc/self/maps.
-    func kvmMappingCount() throws -> Int {
-        try String(contentsOfFile: "/proc/self/maps", encoding: .utf8).split(separator: "\n").filter { $0.contains("kvm") }.count
-    }
-
     func testRepeatedVerificationsLeakNoDescriptorOrMapping() throws {
         let system = try KVMTestSupport.system()
         let composition = try liveComposition(using: system)
         // Warm up: the allocator settles its arenas in the first runs.
         for _ in 0..<20 { _ = try GuestVerification.run(composition, using: system) }
-        let descriptors = try KVMTestSupport.openDescriptorCount()
-        let mappings = try KVMTestSupport.mappingCount()
-        let kvmMappings = try kvmMappingCount()
+        let before = try ResourceCounts.now()
         let runs = 200
         for _ in 0..<runs {
             let verification = try GuestVerification.run(composition, using: system)
             XCTAssertTrue(verification.passed)
         }
-        XCTAssertEqual(try KVMTestSupport.openDescriptorCount(), descriptors)
-        XCTAssertEqual(try kvmMappingCount(), kvmMappings)
-        // A leak would add a mapping per run (two: kvm_run and guest memory); heap growth adds a few at most.
-        XCTAssertLessThan(try KVMTestSupport.mappingCount(), mappings + runs / 10)
+        try KVMTestSupport.assertNoLeak(since: before, runs: runs)
     }
 
     func testReportLine() throws {

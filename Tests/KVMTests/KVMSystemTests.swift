@@ -80,7 +80,7 @@ final class KVMSystemTests: XCTestCase {
 
     func testClosingVirtualMachinesReleasesDescriptors() throws {
         let kvm = try KVMTestSupport.system()
-        let before = try KVMTestSupport.openDescriptorCount()
+        let before = try ResourceCounts.now()
         for _ in 0..<1000 {
             var vm = try kvm.createVirtualMachine()
             _ = try vm.addMemory(slot: 0, guestPhysicalAddress: 0, size: 4096)
@@ -88,7 +88,7 @@ final class KVMSystemTests: XCTestCase {
             vcpu.close()
             vm.close()
         }
-        XCTAssertEqual(try KVMTestSupport.openDescriptorCount(), before)
+        try KVMTestSupport.assertNoLeak(since: before, runs: 1000)
     }
 
     func testHaltingGuestExitsWithHLT() throws {
