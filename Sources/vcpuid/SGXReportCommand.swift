@@ -5,13 +5,14 @@ import KVM
 import SGX
 import X86Features
 
-/// `vcpuid sgx [FILE] [--kvm]`: the SGX capability report for a CPUID view, with the AEX-Notify verdict.
+/// `vcpuid sgx [FILE] [--kvm | --guest POLICY]`: the SGX capability report for a CPUID view, with the AEX-Notify verdict.
 struct SGXReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "What a CPUID view enumerates about SGX, and whether enclaves can use AEX-Notify.",
         discussion: """
-            Reads this machine's CPU by default, a dump when FILE is given, or KVM's supported table with --kvm. \
+            Reads this machine's CPU by default, a dump when FILE is given, KVM's supported table with --kvm, or \
+            with --guest the guest table that the guest policy options compose (see `vcpuid sgx guest --help`). \
             AEX-Notify needs ENCLU[EDECCSSA] (CPUID.(EAX=12H,ECX=0):EAX[11]) and the AEXNOTIFY attribute \
             (CPUID.(EAX=12H,ECX=1):EAX[10]); Linux lets enclaves use it from 6.2 on, and KVM reports both bits to \
             guests from 6.2 on.
@@ -23,15 +24,34 @@ struct SGXReportCommand: ParsableCommand {
     @Flag(help: "Report on KVM's supported CPUID table (KVM_GET_SUPPORTED_CPUID) instead of the CPU.")
     var kvm = false
 
+    @Flag(help: "Report on the guest table composed by the guest policy options that follow (--base, --kernel, --enable, ...; as `vcpuid sgx guest`).")
+    var guest = false
+
     @Flag(help: "Print the report as JSON.")
     var json = false
 
+    /// With --guest, the policy options; `SGXGuestCommand` parses them (they would clash with the dump options here).
+    @Argument(parsing: .allUnrecognized, help: .hidden)
+    var guestArguments: [String] = []
+
     func validate() throws {
+        if guest {
+            if kvm { throw ValidationError("--guest and --kvm exclude each other") }
+            return
+        }
+        if let unknown = guestArguments.first {
+            throw ValidationError("unknown option '\(unknown)' (guest policy options need --guest)")
+        }
         if kvm, input.file != nil { throw ValidationError("--kvm reads /dev/kvm; do not give a dump file as well") }
         if input.allCPUs { throw ValidationError("the SGX report looks at one CPU; use --cpu N") }
     }
 
     func run() throws {
+        if guest {
+            var command = try SGXGuestCommand.parse(SGXGuestCommand.arguments(afterGuestFlagIn: CommandLine.arguments))
+            try command.run()
+            return
+        }
         let snapshot: Snapshot
         let source: SGXViewSource
         let origin: String
@@ -179,6 +199,9 @@ struct SGXReportDocument: Encodable {
     var totalEPC: UInt64
     var aexNotifyUsable: Bool
     var aexNotifyReasons: [VerdictReason]
+    /// For a composed guest table: the policy's edits and the composer's notes.
+    var guestEdits: [String]?
+    var guestNotes: [String]?
 
     init(_ report: SGXCapabilityReport, origin: String) {
         let view = report.enumeration

@@ -1,0 +1,71 @@
+import ArgumentParser
+import CPUID
+import KVM
+import SGX
+import X86Features
+
+/// `vcpuid sgx guest [policy]` (also spelled `vcpuid sgx --guest [policy]`): the SGX capability report for the
+/// guest table the guest policy composes, i.e. what such a guest would be told and whether it could use AEX-Notify.
+struct SGXGuestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "guest",
+        abstract: "The SGX report for a guest table composed by the guest policy options (what the guest is told).",
+        discussion: """
+            Takes the options of `vcpuid guest show` (--base, --kernel, --module, --enable, --disable, --set, \
+            --template, --allow-unsupported), composes the guest table and reports on it. Beyond the table's own \
+            bits, a guest needs an EPC section from the VMM (KVM's supported table never has one), a host KVM \
+            from Linux 6.2 on that offers EDECCSSA and AEXNOTIFY, and a guest kernel from 6.2 on.
+            Example: vcpuid sgx --guest --enable sgx,sgx1,sgx2,sgx-edeccssa --allow-unsupported
+            """
+    )
+
+    @OptionGroup var policy: GuestPolicyOptions
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    func run() throws {
+        let (composition, _) = try GuestRendering.compose(policy, json: json)
+        let host = Self.host(of: composition.base, policy: policy)
+        let report = SGXCapabilityReport(guestTable: composition.table, host: host)
+        let origin = "a guest table composed from \(composition.base.name)"
+        if json {
+            var document = SGXReportDocument(report, origin: origin)
+            document.guestEdits = composition.steps.map(\.edit)
+            document.guestNotes = GuestRendering.notes(composition)
+            print(try SGXTable.json(document))
+            return
+        }
+        print("edits:")
+        print(GuestRendering.steps(composition))
+        for note in GuestRendering.notes(composition) { print(note) }
+        print("")
+        print(SGXReportCommand.render(report, origin: origin))
+    }
+
+    /// What is known of the host a composed table is meant for, by the kind of base it started from.
+    static func host(of base: GuestBase, policy: GuestPolicyOptions) -> SGXGuestHost {
+        let running = SGXReportCommand.runningKernel()
+        switch base.kind {
+        case .live:
+            return SGXGuestHost(kernel: running, offered: base.snapshot, offeredName: base.name)
+        case .predicted:
+            return SGXGuestHost(kernel: policy.kernel.flatMap(KernelVersion.init) ?? running, offered: base.snapshot,
+                                offeredName: base.name)
+        case .host:
+            return SGXGuestHost(kernel: running, offered: nil, offeredName: base.name)
+        case .file:
+            return SGXGuestHost(kernel: nil, offered: nil, offeredName: base.name)
+        }
+    }
+
+    /// The arguments after `sgx [report] --guest`, for the `--guest` spelling: the guest options are parsed by
+    /// this command, not by the report's (whose dump options would clash with the policy's).
+    static func arguments(afterGuestFlagIn all: [String]) -> [String] {
+        guard let sgx = all.firstIndex(of: "sgx") else { return [] }
+        var rest = Array(all[(sgx + 1)...])
+        if rest.first == "report" { rest.removeFirst() }
+        rest.removeAll { $0 == "--guest" }
+        return rest
+    }
+}
