@@ -50,7 +50,7 @@ struct SGXGuestCommand: ParsableCommand {
         case .live:
             return SGXGuestHost(kernel: running, offered: base.snapshot, offeredName: base.name)
         case .predicted:
-            return SGXGuestHost(kernel: policy.kernel.flatMap(KernelVersion.init) ?? running, offered: base.snapshot,
+            return SGXGuestHost(kernel: policy.kernel.flatMap(KernelVersion.init), kernelIsModelled: true, offered: base.snapshot,
                                 offeredName: base.name)
         case .host:
             return SGXGuestHost(kernel: running, offered: nil, offeredName: base.name)
@@ -59,13 +59,17 @@ struct SGXGuestCommand: ParsableCommand {
         }
     }
 
-    /// The arguments after `sgx [report] --guest`, for the `--guest` spelling: the guest options are parsed by
-    /// this command, not by the report's (whose dump options would clash with the policy's).
-    static func arguments(afterGuestFlagIn all: [String]) -> [String] {
-        guard let sgx = all.firstIndex(of: "sgx") else { return [] }
-        var rest = Array(all[(sgx + 1)...])
+    /// `vcpuid sgx [report] ... --guest ...` spelled as `vcpuid sgx guest ...`: the policy options are this
+    /// command's, and the report's dump options (--input-format, a FILE) would clash with them, so `--guest`
+    /// selects this command before parsing. Other command lines are returned unchanged.
+    static func rewritingGuestFlag(_ arguments: [String]) -> [String] {
+        guard arguments.first == "sgx" else { return arguments }
+        let end = arguments.firstIndex(of: "--") ?? arguments.endIndex
+        guard let flag = arguments[..<end].firstIndex(of: "--guest") else { return arguments }
+        var rest = arguments
+        rest.remove(at: flag)
+        rest.removeFirst()
         if rest.first == "report" { rest.removeFirst() }
-        rest.removeAll { $0 == "--guest" }
-        return rest
+        return ["sgx", "guest"] + rest
     }
 }

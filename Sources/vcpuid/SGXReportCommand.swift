@@ -24,34 +24,15 @@ struct SGXReportCommand: ParsableCommand {
     @Flag(help: "Report on KVM's supported CPUID table (KVM_GET_SUPPORTED_CPUID) instead of the CPU.")
     var kvm = false
 
-    @Flag(help: "Report on the guest table composed by the guest policy options that follow (--base, --kernel, --enable, ...; as `vcpuid sgx guest`).")
-    var guest = false
-
     @Flag(help: "Print the report as JSON.")
     var json = false
 
-    /// With --guest, the policy options; `SGXGuestCommand` parses them (they would clash with the dump options here).
-    @Argument(parsing: .allUnrecognized, help: .hidden)
-    var guestArguments: [String] = []
-
     func validate() throws {
-        if guest {
-            if kvm { throw ValidationError("--guest and --kvm exclude each other") }
-            return
-        }
-        if let unknown = guestArguments.first {
-            throw ValidationError("unknown option '\(unknown)' (guest policy options need --guest)")
-        }
         if kvm, input.file != nil { throw ValidationError("--kvm reads /dev/kvm; do not give a dump file as well") }
         if input.allCPUs { throw ValidationError("the SGX report looks at one CPU; use --cpu N") }
     }
 
     func run() throws {
-        if guest {
-            var command = try SGXGuestCommand.parse(SGXGuestCommand.arguments(afterGuestFlagIn: CommandLine.arguments))
-            try command.run()
-            return
-        }
         let snapshot: Snapshot
         let source: SGXViewSource
         let origin: String

@@ -6,13 +6,16 @@ import X86Features
 public struct SGXGuestHost: Sendable {
     /// The host kernel's version (the running one, or the one a prediction modelled); nil when unknown.
     public var kernel: KernelVersion?
+    /// True when `kernel` is the version a prediction modelled rather than the running kernel.
+    public var kernelIsModelled: Bool
     /// KVM's supported table the guest table started from; nil when the base was not a KVM table.
     public var offered: Snapshot?
     /// How reasons name the offered table, e.g. `KVM_GET_SUPPORTED_CPUID (live, kvm_pvm)`.
     public var offeredName: String
 
-    public init(kernel: KernelVersion?, offered: Snapshot?, offeredName: String) {
+    public init(kernel: KernelVersion?, kernelIsModelled: Bool = false, offered: Snapshot?, offeredName: String) {
         self.kernel = kernel
+        self.kernelIsModelled = kernelIsModelled
         self.offered = offered
         self.offeredName = offeredName
     }
@@ -25,13 +28,16 @@ extension SGXCapabilityReport {
     public init(guestTable table: Snapshot, host: SGXGuestHost) {
         self.init(table, source: .guestTable)
         let view = enumeration
-        if sgxAvailable {
+        // When the table enumerates SGX, every AEX-Notify condition is listed, even if the guest lacks EPC.
+        let enumerated = sgxAvailable
+        if enumerated {
             sgxReasons += Self.guestSGXConditions(view)
         }
         var aex = sgxReasons
-        if sgxAvailable {
-            aex += Self.aexNotifyConditions(view, hypervisor: hypervisor, source: .dump).prefix(2)
-            aex += Self.guestAEXNotifyConditions(host)
+        if enumerated {
+            // The two CPUID bits (the source only changes the conditions after them), then the guest's host.
+            aex += Self.aexNotifyConditions(view, hypervisor: hypervisor, source: .guestTable).prefix(2)
+            aex += Self.guestAEXNotifyConditions(host, table: view)
         }
         aexNotify = AEXNotifyVerdict(reasons: aex)
     }
@@ -57,18 +63,25 @@ extension SGXCapabilityReport {
     }
 
     /// The host side of AEX-Notify in a guest: KVM's version, and whether KVM offers what the table claims.
-    static func guestAEXNotifyConditions(_ host: SGXGuestHost) -> [VerdictReason] {
-        var reasons: [VerdictReason] = [
-            kernelReason(host.kernel, requirement: "host KVM in Linux \(aexNotifyKernel) or later (it reports EDECCSSA and AEXNOTIFY to guests from 6.2 on)"),
-        ]
+    static func guestAEXNotifyConditions(_ host: SGXGuestHost, table: SGXEnumeration) -> [VerdictReason] {
+        let requirement = "host KVM in Linux \(aexNotifyKernel) or later (it reports EDECCSSA and AEXNOTIFY to guests from 6.2 on)"
+        var reasons: [VerdictReason] = []
+        if let version = host.kernel, host.kernelIsModelled {
+            reasons.append(version >= aexNotifyKernel
+                ? VerdictReason(.holds, requirement, "the modelled host runs Linux \(version)")
+                : VerdictReason(.fails, requirement, "the modelled host runs Linux \(version), older than \(aexNotifyKernel)"))
+        } else {
+            reasons.append(kernelReason(host.kernel, requirement: requirement))
+        }
         if let offered = host.offered {
             let offeredView = SGXEnumeration(offered)
-            for (name, has, field) in [("EDECCSSA", offeredView.edeccssa, "CPUID.(EAX=12H,ECX=0):EAX[11]"),
-                                       ("the AEXNOTIFY attribute", offeredView.aexNotifyAttribute, "CPUID.(EAX=12H,ECX=1):EAX[10]")] {
-                reasons.append(has
+            let bits = [("EDECCSSA", offeredView.edeccssa, table.edeccssa, "CPUID.(EAX=12H,ECX=0):EAX[11]"),
+                        ("the AEXNOTIFY attribute", offeredView.aexNotifyAttribute, table.aexNotifyAttribute, "CPUID.(EAX=12H,ECX=1):EAX[10]")]
+            for (name, offers, claimed, field) in bits {
+                reasons.append(offers
                     ? VerdictReason(.holds, "KVM offers \(name)", "\(host.offeredName): \(field) = 1")
-                    : VerdictReason(.fails, "KVM offers \(name)",
-                                    "\(host.offeredName): \(field) = 0: the guest table claims what this KVM does not back"))
+                    : VerdictReason(.fails, "KVM offers \(name)", "\(host.offeredName): \(field) = 0"
+                                    + (claimed ? ": the guest table claims what this KVM does not back" : "")))
             }
         } else {
             reasons.append(VerdictReason(.unknown, "KVM offers EDECCSSA and the AEXNOTIFY attribute",
