@@ -64,6 +64,8 @@ struct SGXGuestCommand: ParsableCommand {
     /// selects this command before parsing. Other command lines are returned unchanged.
     static func rewritingGuestFlag(_ arguments: [String]) -> [String] {
         guard arguments.first == "sgx" else { return arguments }
+        let otherSubcommands = SGXCommand.configuration.subcommands.compactMap { $0.configuration.commandName }.filter { $0 != "report" }
+        if arguments.count > 1, otherSubcommands.contains(arguments[1]) { return arguments }
         let end = arguments.firstIndex(of: "--") ?? arguments.endIndex
         guard let flag = arguments[..<end].firstIndex(of: "--guest") else { return arguments }
         var rest = arguments
