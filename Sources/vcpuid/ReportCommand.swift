@@ -50,11 +50,8 @@ struct ReportCommand: ParsableCommand {
             return ReportContext(snapshot: snapshot, cpuNumber: chosen, logicalCPUs: dump.cpus.count,
                                  source: "\(input.sourceDescription) (\(Self.formatName(dump.origin)))", isLive: false,
                                  kernelRelease: nil, kernel: kernel, linux: LinuxDerivation.derive(snapshot, kernel: kernel),
-                                 kvm: nil, guestCheck: nil, verbose: verbose)
+                                 kvm: nil, verbose: verbose)
         }
-        // KVM first, so that the guest check runs while the rest of the report is built.
-        let kvm = KVMReportSection.live()
-        let guestCheck = kvm.supported.map { ReportGuestCheck(supported: $0, moduleName: kvm.module.name) }
         let cpu = input.cpu ?? 0
         let snapshot = try LiveCPU.snapshot(cpu: cpu, source: input.source)
         let online = try LiveCPU.onlineCPUs()
@@ -64,7 +61,7 @@ struct ReportCommand: ParsableCommand {
         return ReportContext(snapshot: snapshot, cpuNumber: cpu, logicalCPUs: online.count,
                              source: input.sourceDescription, isLive: true, kernelRelease: release, kernel: kernel,
                              linux: LinuxDerivation.derive(snapshot, kernel: kernel, options: boot),
-                             kvm: kvm, guestCheck: guestCheck, verbose: verbose)
+                             kvm: KVMReportSection.live(), verbose: verbose)
     }
 
     static func formatName(_ origin: DumpOrigin) -> String {

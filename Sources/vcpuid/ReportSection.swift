@@ -99,8 +99,6 @@ struct ReportContext {
     var linux: LinuxView
     /// /dev/kvm and /sys/module as read once; nil for a dump.
     var kvm: KVMReportSection?
-    /// The guest check, running since the supported table was read; nil for a dump or without a usable /dev/kvm.
-    var guestCheck: ReportGuestCheck?
     /// --verbose: list everything (e.g. every feature KVM does not offer).
     var verbose: Bool
 }
