@@ -12,7 +12,9 @@ extension ReportCommand {
         if let release = context.kernelRelease {
             switch KernelVersion(release) {
             case profile?: profileText = "Linux \(profile) (modelled exactly for the running \(release))"
-            case let running?: profileText = "Linux \(profile) stands in for the running \(running) (\(release)): the newest modelled profile not above it"
+            case let running?:
+                profileText = "Linux \(profile) stands in for the running \(running) (\(release)): "
+                    + (running > profile ? "the newest modelled profile not above it" : "older than every modelled profile")
             case nil: profileText = "Linux \(profile) (the running release '\(release)' is not a version vcpuid understands: the newest profile)"
             }
         } else if context.isLive {
