@@ -14,11 +14,13 @@ extension ReportCommand {
         if let kvm = context.kvm {
             rows.append(ReportRow(key: "module", label: "kvm module",
                                   value: kvm.module.name.map { .text($0) } ?? .shown(.none, as: "none loaded (no kvm_* module in /sys/module)")))
-            if !kvm.module.parameters.isEmpty {
+            if kvm.module.name != nil {
                 let parameters = kvm.module.parameters.sorted { $0.key < $1.key }
+                let text = parameters.isEmpty
+                    ? "none of " + KVMModuleInfo.interestingParameters.joined(separator: ", ") + " in /sys/module"
+                    : parameters.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
                 rows.append(ReportRow(key: "parameters", label: "kvm parameters",
-                                      value: .shown(.object(parameters.map { ($0.key, .text($0.value)) }),
-                                                    as: parameters.map { "\($0.key)=\($0.value)" }.joined(separator: " "))))
+                                      value: .shown(.object(parameters.map { ($0.key, .text($0.value)) }), as: text)))
             }
             if let error = kvm.error {
                 let why = kvm.devicePresent ? "unusable: \(error)" : "no /dev/kvm" + (error.advice.map { ": \($0)" } ?? "")

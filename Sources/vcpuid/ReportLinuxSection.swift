@@ -77,6 +77,7 @@ extension ReportCommand {
             ("processor", .number(processor.number)),
             ("matching", .number(comparison.matching)),
             ("differences", .number(differences)),
+            ("explained", .list(comparison.differences.filter(\.isExplained).map { .text($0.name) })),
             ("unexplained", .list(comparison.unexplained.map { .text($0.name) })),
         ])
         return ReportRow(key: key, label: label, value: .shown(json, as: text))
