@@ -1,22 +1,36 @@
 import ArgumentParser
 import CPUID
+import KVM
+import X86Features
 
 /// `vcpuid` / `vcpuid report`: the one-screen summary of this machine (or of a dump).
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Summarize this machine (or a dump): CPU identity, leaf ranges, hypervisor, logical CPUs (the default command)."
+        abstract: "Summarize this machine (or a dump): CPU, leaf ranges, the Linux view, SGX, KVM and a verified guest (the default command).",
+        discussion: """
+            Sections that need this machine (live KVM, the guest check, the comparison with /proc/cpuinfo) say \
+            so for a dump, and show vcpuid's model where one applies. A section whose source is missing \
+            (no /dev/kvm, no /proc/cpuinfo, not x86) says why instead of failing.
+            """
     )
 
     @OptionGroup var input: SnapshotOptions
 
-    @Flag(help: "Print the report as JSON.")
+    @Flag(help: "Print the report as JSON (every list in full).")
     var json = false
+
+    @Flag(name: .shortAndLong, help: "List everything, e.g. every host feature KVM does not offer, not just the first few.")
+    var verbose = false
 
     /// The report's sections, in order; a new section is one function added here.
     static let sections: [@Sendable (ReportContext) -> ReportSection] = [
         identitySection,
         leafRangesSection,
+        linuxSection,
+        sgxSection,
+        kvmSection,
+        guestSection,
     ]
 
     func run() throws {
@@ -32,14 +46,22 @@ struct ReportCommand: ParsableCommand {
             guard let snapshot = dump.cpu(chosen) else {
                 throw ValidationError("\(file) has no CPU \(chosen) (it has \(CPUList.format(dump.cpus.map(\.number))))")
             }
+            let kernel = KernelProfile.all[KernelProfile.all.count - 1]
             return ReportContext(snapshot: snapshot, cpuNumber: chosen, logicalCPUs: dump.cpus.count,
-                                 source: "\(input.sourceDescription) (\(Self.formatName(dump.origin)))", isLive: false)
+                                 source: "\(input.sourceDescription) (\(Self.formatName(dump.origin)))", isLive: false,
+                                 kernelRelease: nil, kernel: kernel, linux: LinuxDerivation.derive(snapshot, kernel: kernel),
+                                 kvm: nil, verbose: verbose)
         }
         let cpu = input.cpu ?? 0
         let snapshot = try LiveCPU.snapshot(cpu: cpu, source: input.source)
         let online = try LiveCPU.onlineCPUs()
+        let release = ReportSystem.kernelRelease()
+        let kernel = release.flatMap(KernelVersion.init).map(KernelProfile.for) ?? KernelProfile.all[KernelProfile.all.count - 1]
+        let boot = BootOptions(commandLine: (try? ReportSystem.contents(of: "/proc/cmdline").get()) ?? "")
         return ReportContext(snapshot: snapshot, cpuNumber: cpu, logicalCPUs: online.count,
-                             source: input.sourceDescription, isLive: true)
+                             source: input.sourceDescription, isLive: true, kernelRelease: release, kernel: kernel,
+                             linux: LinuxDerivation.derive(snapshot, kernel: kernel, options: boot),
+                             kvm: KVMReportSection.live(), verbose: verbose)
     }
 
     static func formatName(_ origin: DumpOrigin) -> String {

@@ -5,13 +5,14 @@ import KVM
 import SGX
 import X86Features
 
-/// `vcpuid sgx [FILE] [--kvm]`: the SGX capability report for a CPUID view, with the AEX-Notify verdict.
+/// `vcpuid sgx [FILE] [--kvm | --guest POLICY]`: the SGX capability report for a CPUID view, with the AEX-Notify verdict.
 struct SGXReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "What a CPUID view enumerates about SGX, and whether enclaves can use AEX-Notify.",
         discussion: """
-            Reads this machine's CPU by default, a dump when FILE is given, or KVM's supported table with --kvm. \
+            Reads this machine's CPU by default, a dump when FILE is given, KVM's supported table with --kvm, or \
+            with --guest the guest table that the guest policy options compose (see `vcpuid sgx guest --help`). \
             AEX-Notify needs ENCLU[EDECCSSA] (CPUID.(EAX=12H,ECX=0):EAX[11]) and the AEXNOTIFY attribute \
             (CPUID.(EAX=12H,ECX=1):EAX[10]); Linux lets enclaves use it from 6.2 on, and KVM reports both bits to \
             guests from 6.2 on.
@@ -179,6 +180,9 @@ struct SGXReportDocument: Encodable {
     var totalEPC: UInt64
     var aexNotifyUsable: Bool
     var aexNotifyReasons: [VerdictReason]
+    /// For a composed guest table: the policy's edits and the composer's notes.
+    var guestEdits: [String]?
+    var guestNotes: [String]?
 
     init(_ report: SGXCapabilityReport, origin: String) {
         let view = report.enumeration

@@ -22,4 +22,9 @@ struct VCPUID: ParsableCommand {
         ],
         defaultSubcommand: ReportCommand.self
     )
+
+    /// Parses the command line after one spelling rewrite: `vcpuid sgx --guest ...` is `vcpuid sgx guest ...`.
+    static func main() {
+        main(SGXGuestCommand.rewritingGuestFlag(Array(CommandLine.arguments.dropFirst())))
+    }
 }

@@ -1,0 +1,66 @@
+import CPUID
+import KVM
+import X86Features
+
+/// The report's KVM section: the live module and /dev/kvm, and the host features KVM does not offer, with
+/// the model's reasons. For a dump there is no live KVM; the section shows the model's view instead.
+extension ReportCommand {
+    /// How many unoffered features the text lists before it counts the rest (--verbose and --json list all).
+    static let unofferedShown = 10
+
+    static func kvmSection(_ context: ReportContext) -> ReportSection {
+        var rows: [ReportRow] = []
+        let unoffered: KVMUnofferedReport
+        if let kvm = context.kvm {
+            rows.append(ReportRow(key: "module", label: "kvm module",
+                                  value: kvm.module.name.map { .text($0) } ?? .shown(.none, as: "none loaded (no kvm_* module in /sys/module)")))
+            if kvm.module.name != nil {
+                let parameters = kvm.module.parameters.sorted { $0.key < $1.key }
+                let text = parameters.isEmpty
+                    ? "none of " + KVMModuleInfo.interestingParameters.joined(separator: ", ") + " in /sys/module"
+                    : parameters.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                rows.append(ReportRow(key: "parameters", label: "kvm parameters",
+                                      value: .shown(.object(parameters.map { ($0.key, .text($0.value)) }), as: text)))
+            }
+            if let error = kvm.error {
+                let why = kvm.devicePresent ? "unusable: \(error)" : "no /dev/kvm" + (error.advice.map { ": \($0)" } ?? "")
+                rows.append(ReportRow(key: "device", label: "/dev/kvm", value: .shown(.none, as: why)))
+            }
+            if let version = kvm.apiVersion {
+                rows.append(ReportRow(key: "api_version", label: "kvm api", value: .number(Int(version))))
+            }
+            if let count = kvm.supportedEntryCount {
+                rows.append(ReportRow(key: "supported_entries", label: "kvm offers",
+                                      value: .shown(.number(count), as: "\(count) CPUID entries (KVM_GET_SUPPORTED_CPUID)")))
+            }
+            unoffered = kvm.unofferedFeatures(host: context.snapshot, kernel: context.kernel)
+            rows.append(ReportRow(key: "model_coverage", label: "model", value: .text(unoffered.coverage)))
+        } else {
+            rows.append(ReportRow(key: "device", label: "live kvm", value: .shown(.none, as: "not applicable to a dump (the model's view follows)")))
+            unoffered = KVMUnofferedReport(host: context.snapshot, live: nil, kernel: context.kernel,
+                                           module: KVMModuleInfo(name: nil, parameters: [:]))
+            rows.append(ReportRow(key: "model_coverage", label: "model",
+                                  value: .text("\(unoffered.modelled.module.rawValue) of Linux \(context.kernel.version) for this CPU's vendor")))
+            rows.append(ReportRow(key: "supported_entries", label: "kvm would offer",
+                                  value: .shown(.number(unoffered.prediction.snapshot.count),
+                                                as: "\(unoffered.prediction.snapshot.count) CPUID entries (predicted)")))
+        }
+        rows.append(unofferedRow(unoffered, fromLiveTable: context.kvm?.supported != nil, verbose: context.verbose))
+        return ReportSection(key: "kvm", title: "KVM", rows: rows)
+    }
+
+    /// The count, the first few features with their reasons as detail lines, and every one of them in JSON.
+    static func unofferedRow(_ report: KVMUnofferedReport, fromLiveTable: Bool, verbose: Bool) -> ReportRow {
+        let features = report.features
+        let json: ReportValue = .list(features.map { feature in
+            .object([("name", .text(feature.name)), ("field", .text(feature.field.description)), ("reason", .text(feature.reason))])
+        })
+        let whose = fromLiveTable ? "host features this KVM does not offer" : "host features KVM would not offer (model)"
+        let shown = verbose ? features.count : min(features.count, unofferedShown)
+        var text = "\(features.count) \(whose)"
+        if shown < features.count { text += "; \(shown) shown, all with --verbose or --json" }
+        var details = features.prefix(shown).map(\.description)
+        if shown < features.count { details.append("... and \(features.count - shown) more") }
+        return ReportRow(key: "not_offered", label: "not offered", value: .shown(json, as: text), details: details)
+    }
+}
