@@ -36,9 +36,7 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         let catalogue = FeatureCatalogue.shared
         guard let feature = catalogue.lookup(self.feature) else {
-            let needle = FeatureCatalogue.shared.features.filter {
-                $0.name.lowercased().contains(self.feature.lowercased().replacingOccurrences(of: "-", with: "_"))
-            }.prefix(8).map(\.name)
+            let needle = catalogue.suggestions(for: self.feature, limit: 8)
             let hint = needle.isEmpty ? "" : " (did you mean \(needle.joined(separator: ", "))?)"
             throw ValidationError("no feature or bug named '\(self.feature)'\(hint)")
         }

@@ -167,16 +167,31 @@ extension FlagsCommand {
     enum KernelChoice {
         static func profile(_ text: String?, live: Bool) throws -> KernelProfile {
             if let text {
-                guard let version = KernelVersion(text) else {
-                    throw ValidationError("--kernel expects a version such as 6.2 or 6.18, not '\(text)'")
+                let version = try parse(text)
+                let profile = KernelProfile.for(version)
+                if profile.version != version {
+                    printToStandardError("note: Linux \(version) is modelled with the Linux \(profile.version) tables, the newest profile not above it")
                 }
-                return KernelProfile.for(version)
+                return profile
             }
             if live, let release = try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8),
                let version = KernelVersion(release.trimmingCharacters(in: .whitespacesAndNewlines)) {
                 return KernelProfile.for(version)
             }
             return KernelProfile.all[KernelProfile.all.count - 1]
+        }
+
+        /// Parses `--kernel`, refusing versions older than every profile (their tables would be guesses).
+        static func parse(_ text: String) throws -> KernelVersion {
+            guard let version = KernelVersion(text) else {
+                throw ValidationError("--kernel expects a version such as 6.1, 6.2 or 6.18, not '\(text)'")
+            }
+            let oldest = KernelProfile.all[0].version
+            guard version >= oldest else {
+                let carried = KernelProfile.all.map { $0.version.description }.joined(separator: ", ")
+                throw ValidationError("--kernel \(text): vcpuid models Linux \(carried) (and later versions with the newest profile not above them); \(text) is older than \(oldest)")
+            }
+            return version
         }
     }
 
@@ -187,7 +202,11 @@ extension FlagsCommand {
             for item in list.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
                 if let option = BootOptions.Switch(rawValue: item.lowercased()) {
                     options.switches.append(option)
-                } else if Int(item) != nil {
+                } else if let number = Int(item) {
+                    let last = newest.capabilityWords * 32 - 1
+                    guard (0...last).contains(number) else {
+                        throw ValidationError("--clear \(item): a feature number lies within 0...\(last) (word * 32 + bit)")
+                    }
                     options.clearCPUID.append(item)
                 } else if let feature = FeatureCatalogue.shared.lookup(item), feature.kind == .feature {
                     options.clearFeatures.append(feature.name)

@@ -38,9 +38,7 @@ struct GuestPolicyOptions: ParsableArguments {
         if inputFormat != nil, ["live", "host"].contains(base) {
             throw ValidationError("--input-format applies to a dump file base; --base is \(base)")
         }
-        if let kernel, KernelVersion(kernel) == nil {
-            throw ValidationError("--kernel expects a version such as 6.1, 6.2 or 6.18, not '\(kernel)'")
-        }
+        if let kernel { _ = try FlagsCommand.KernelChoice.parse(kernel) }
         if let module {
             guard kernel != nil else { throw ValidationError("--module applies to a predicted base; give --kernel too") }
             guard Self.modules[module] != nil else { throw ValidationError("--module must be intel, amd or pvm, not '\(module)'") }

@@ -93,9 +93,7 @@ struct KVMModelOptions: ParsableArguments {
     var clearCPUID: [String] = []
 
     func validate() throws {
-        if let kernel, KernelVersion(kernel) == nil {
-            throw ValidationError("--kernel expects a version such as 6.2 or 6.18.3, not '\(kernel)'")
-        }
+        if let kernel { _ = try FlagsCommand.KernelChoice.parse(kernel) }
     }
 
     /// The kernel version asked for, or the running kernel's.

@@ -1,0 +1,44 @@
+import Foundation
+import XCTest
+
+/// Regression tests from the QA pass: bad names and versions on the command line are refused clearly.
+final class QAInputTests: XCTestCase {
+    private var fixture: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/sgx/aex-notify-capable.cpuid").path
+    }
+
+    func testMisspeltFeatureGetsAnEditDistanceSuggestion() throws {
+        let explain = try CLI.run(["explain", "sgx_edecssa", fixture])
+        XCTAssertNotEqual(explain.status, 0)
+        XCTAssertTrue(explain.stderr.contains("did you mean SGX_EDECCSSA"), explain.stderr)
+        let kvm = try CLI.run(["kvm", "explain", "sgx_edecssa", fixture, "--kernel", "6.2"])
+        XCTAssertNotEqual(kvm.status, 0)
+        XCTAssertTrue(kvm.stderr.contains("did you mean SGX_EDECCSSA"), kvm.stderr)
+    }
+
+    func testKernelOlderThanEveryProfileIsRefused() throws {
+        for arguments in [["explain", "sgx", fixture, "--kernel", "5.0"], ["flags", fixture, "--kernel", "4.19"],
+                          ["guest", "show", "--base", fixture, "--kernel", "5.10"]] {
+            let r = try CLI.run(arguments)
+            XCTAssertNotEqual(r.status, 0, arguments.joined(separator: " "))
+            XCTAssertTrue(r.stderr.contains("older than 6.1"), r.stderr)
+            XCTAssertEqual(r.stdout, "", "no partial output for \(arguments)")
+        }
+    }
+
+    func testNewerKernelSaysWhichProfileModelsIt() throws {
+        let r = try CLI.run(["flags", fixture, "--kernel", "7.3"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("Linux 7.3 is modelled with the Linux 6.18 tables"), r.stderr)
+    }
+
+    func testClearOfAFeatureNumberBeyondTheWordsIsRefused() throws {
+        let r = try CLI.run(["flags", fixture, "--clear", "99999"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("--clear 99999"), r.stderr)
+        let inRange = try CLI.run(["flags", fixture, "--clear", "\(9 * 32 + 2)", "--json"])
+        XCTAssertEqual(inRange.status, 0, inRange.stderr)
+        XCTAssertFalse(inRange.stdout.contains("\"SGX\""), "clearing 9*32+2 clears SGX")
+    }
+}
