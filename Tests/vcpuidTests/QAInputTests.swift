@@ -41,4 +41,19 @@ final class QAInputTests: XCTestCase {
         XCTAssertEqual(inRange.status, 0, inRange.stderr)
         XCTAssertFalse(inRange.stdout.contains("\"SGX\""), "clearing 9*32+2 clears SGX")
     }
+
+    func testUnreadableScenarioIsAPositionedErrorWithStatus2() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qa-scenario-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let asDirectory = try CLI.run(["sgx", "simulate", directory.path])
+        XCTAssertEqual(asDirectory.status, 2)
+        XCTAssertTrue(asDirectory.stderr.contains("it is a directory"), asDirectory.stderr)
+        let binary = directory.appendingPathComponent("binary.sgx")
+        try Data("eenter\naex\u{1}\n".utf8).write(to: binary)
+        let garbage = try CLI.run(["sgx", "simulate", binary.path])
+        XCTAssertEqual(garbage.status, 2)
+        XCTAssertTrue(garbage.stderr.contains("binary.sgx:2:4: error: binary data (byte 0x01)"), garbage.stderr)
+        XCTAssertEqual(garbage.stdout, "")
+    }
 }
