@@ -32,6 +32,9 @@ struct DecodeCommand: ParsableCommand {
 
     func run() throws {
         let dump = try input.loadDump()
+        if let wanted = leaf.flatMap(Self.parseLeaf), !dump.cpus.contains(where: { !$0.snapshot.subleaves(of: wanted).isEmpty }) {
+            throw ValidationError("--leaf \(leaf ?? ""): no CPU read from \(dump.origin) enumerates leaf \(Hex.word(wanted))")
+        }
         DecodeBatchRenderer.render(dump.cpus, leaf: leaf.flatMap(Self.parseLeaf), style: json ? .json : .text) {
             TextOutput.write($0, to: STDOUT_FILENO)
         }

@@ -56,4 +56,19 @@ final class QAInputTests: XCTestCase {
         XCTAssertTrue(garbage.stderr.contains("binary.sgx:2:4: error: binary data (byte 0x01)"), garbage.stderr)
         XCTAssertEqual(garbage.stdout, "")
     }
+
+    func testDecodeOfALeafTheDumpLacksIsAnError() throws {
+        let r = try CLI.run(["decode", fixture, "--leaf", "0x99"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("enumerates leaf 0x00000099"), r.stderr)
+        XCTAssertEqual(r.stdout, "")
+        let present = try CLI.run(["decode", fixture, "--leaf", "0x12"])
+        XCTAssertEqual(present.status, 0, present.stderr)
+    }
+
+    func testTemplateThatIsADirectoryIsAClearError() throws {
+        let r = try CLI.run(["guest", "show", "--base", fixture, "--template", FileManager.default.temporaryDirectory.path])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("cannot read: it is a directory"), r.stderr)
+    }
 }
