@@ -13,6 +13,10 @@ struct DecodeCommand: ParsableCommand {
             lives (register and bits), its name, and what it means. Vendor-specific leaves (leaf 1 EBX, \
             0x80000001, 0x80000005-8, 0x8000001E) are read by the vendor's definition. Set bits that no \
             decoder names are listed as `unknown`, so nothing the CPU says is hidden.
+
+            Examples:
+              vcpuid decode --leaf 0x12                     SGX: leaf functions, attributes, EPC sections
+              vcpuid decode host.cpuid --cpu 3 --json
             """
     )
 

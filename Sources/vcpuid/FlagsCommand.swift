@@ -12,12 +12,17 @@ struct FlagsCommand: ParsableCommand {
         discussion: """
             Runs vcpuid's model of the kernel's CPU setup: direct CPUID words, scattered bits behind the \
             max-leaf guard, flags the kernel synthesizes from CPUID, vendor quirks, and boot-option clears \
-            with their dependents. Kernels 6.1, 6.2 and 6.18 are modelled exactly; another version uses \
-            the newest profile not above it.
+            with their dependents. Kernels 6.1, 6.2 and 6.18 are modelled exactly; a later version uses \
+            the newest profile not above it (with a note), an older one is refused.
 
             --compare FILE sets the result against a real /proc/cpuinfo and classifies each difference: \
             set by the kernel from outside CPUID (MSRs, the hypervisor, run-time choices; the catalogue \
             says which and why) or unexplained. The exit status is 1 when anything is unexplained.
+
+            Examples:
+              vcpuid flags                                  this machine, as the running kernel sees it
+              vcpuid flags host.cpuid --kernel 6.1 --clear nosgx,avx512f
+              vcpuid flags --compare /proc/cpuinfo          exit 1 if a difference is unexplained
             """
     )
 

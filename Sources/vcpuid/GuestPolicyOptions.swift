@@ -16,7 +16,7 @@ struct GuestPolicyOptions: ParsableArguments {
     @Option(help: ArgumentHelp("With --kernel: the vendor module to model, intel, amd or pvm (default: the loaded one, else the host's vendor).", valueName: "intel|amd|pvm"))
     var module: String?
 
-    @Option(name: .customLong("input-format"), help: "The base dump's format when detection should not guess (\(DumpFormat.allValueStrings.joined(separator: "|"))).")
+    @Option(name: .customLong("input-format"), help: "The base dump's format when detection should not guess.")
     var inputFormat: DumpFormat?
 
     @Option(parsing: .singleValue, help: ArgumentHelp("Turn features on (macro, /proc or QEMU names; comma-separated lists allowed).", valueName: "names"))

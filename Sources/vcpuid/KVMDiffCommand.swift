@@ -11,6 +11,8 @@ struct KVMDiffCommand: ParsableCommand {
             Each difference is shown with the model's rule for the differing bits, so a reader can tell a \
             model gap from a module that behaves differently. The module is detected from /sys/module unless \
             --module is given; kvm_pvm is modelled only from the public virt-pvm sources.
+
+            Example: vcpuid kvm diff --kernel 6.18
             """
     )
 

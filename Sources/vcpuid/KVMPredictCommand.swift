@@ -11,9 +11,13 @@ struct KVMPredictCommand: ParsableCommand {
         abstract: "Predict KVM_GET_SUPPORTED_CPUID of a kernel version's KVM for this machine or a dump.",
         discussion: """
             The model replays kvm_set_cpu_caps(), the vendor module's fix-ups and __do_cpuid_func() of Linux \
-            6.1, 6.2 or 6.18 (a version in between uses the newest profile below it). Every bit records the rule \
+            6.1, 6.2 or 6.18 (a later version uses the newest profile not above it; an older one is refused). Every bit records the rule \
             that decided it: --rules lists them under each entry, --format json carries them. --format raw prints \
             the `cpuid -r` format that every vcpuid command reads.
+
+            Examples:
+              vcpuid kvm predict --kernel 6.1 --module intel host.cpuid --rules
+              vcpuid kvm predict --kernel 6.2 --sgx off --format raw
             """
     )
 

@@ -12,6 +12,10 @@ struct KVMSupportedCommand: ParsableCommand {
             KVM_CPUID_FLAG_SIGNIFCANT_INDEX). --format raw|json|aida|libvirt prints the same formats as \
             `vcpuid dump`, so the output can be fed back to any command that reads a dump; JSON keeps the \
             index flag as "indexed".
+
+            Examples:
+              vcpuid kvm supported
+              vcpuid kvm supported --emulated --format raw > emulated.cpuid
             """
     )
 

@@ -14,6 +14,10 @@ struct SGXExploreCommand: ParsableCommand {
             one lowers it by one; EDECCSSA never runs outside the enclave or at CSSA 0; enclave mode and TCS.STATE \
             agree. For each configuration it also prints the shortest sequence that exhausts the SSA stack (#GP). \
             Exits 1 when an invariant is violated.
+
+            Examples:
+              vcpuid sgx explore --depth 12 --all-configs
+              vcpuid sgx explore --depth 8 --nssa 1 --json
             """
     )
 

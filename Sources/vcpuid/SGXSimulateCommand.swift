@@ -11,6 +11,16 @@ struct SGXSimulateCommand: ParsableCommand {
         discussion: """
             Exit status: 0 when every `expect` holds, 1 when one fails (the line is named), 2 when the scenario \
             is malformed (file:line:column). The format is described in docs/sgx.md; examples are in Examples/sgx/.
+
+            A scenario, one step per line:
+              config nssa=2 cpu.edeccssa=1
+              eenter
+              aex
+              expect cssa=1 mode=outside
+              repeat 1000 { eresume; aex }
+            Examples:
+              vcpuid sgx simulate Examples/sgx/a-sdk-two-stage-handler.sgx
+              vcpuid sgx simulate my.sgx --trace --cpuid host.cpuid
             """
     )
 

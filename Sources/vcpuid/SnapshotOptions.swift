@@ -26,7 +26,7 @@ struct SnapshotOptions: ParsableArguments {
     @Option(help: "How to read the live CPU: 'cpuid' runs the instruction pinned to the CPU; 'devcpu' reads /dev/cpu/N/cpuid.")
     var source: LiveSource = .instruction
 
-    @Option(name: .customLong("input-format"), help: "The dump's format, when detection should not guess (\(DumpFormat.allValueStrings.joined(separator: "|"))).")
+    @Option(name: .customLong("input-format"), help: "The dump's format, when detection should not guess.")
     var inputFormat: DumpFormat?
 
     func validate() throws {

@@ -8,6 +8,14 @@ struct VCPUID: ParsableCommand {
         discussion: """
             With no subcommand, prints a report on this machine: the CPU, what Linux makes of it, \
             what KVM offers a guest, and whether an enclave could use AEX-Notify.
+
+            A tour:
+              vcpuid dump --format json        every CPUID leaf of this machine
+              vcpuid flags                     the flags line Linux would print
+              vcpuid explain sgx_edeccssa      where a feature lives, why it is set
+              vcpuid kvm predict --kernel 6.1  what KVM 6.1 would offer a guest
+              vcpuid guest verify              run a tiny guest, compare its CPUID
+              vcpuid sgx explore --depth 12    check the enclave-thread model
             """,
         subcommands: [
             ReportCommand.self,
