@@ -81,10 +81,13 @@ struct FlagsCommand: ParsableCommand {
 
     private func runComparison(_ view: LinuxView, cpuinfoPath: String) throws {
         let text: String
-        do {
-            text = try String(contentsOfFile: cpuinfoPath, encoding: .utf8)
+        do throws(DumpError) {
+            let bytes = try DumpReader.readBytes(path: cpuinfoPath)
+            try bytes.withUnsafeBufferPointer { buffer throws(DumpError) in try DumpReader.checkText(buffer, name: cpuinfoPath) }
+            text = String(decoding: bytes, as: UTF8.self)
         } catch {
-            throw ValidationError("cannot read \(cpuinfoPath): \(error.localizedDescription)")
+            let message = if case .binary = error.kind { "binary data: expected /proc/cpuinfo text" } else { error.message }
+            throw ValidationError("\(error.file)\(error.line.map { ":\($0)" } ?? ""): \(message)")
         }
         let info: ProcCPUInfo
         do {

@@ -71,4 +71,17 @@ final class QAInputTests: XCTestCase {
         XCTAssertNotEqual(r.status, 0)
         XCTAssertTrue(r.stderr.contains("cannot read: it is a directory"), r.stderr)
     }
+
+    func testCompareWithADirectoryOrBinaryFileIsAClearError() throws {
+        let directory = try CLI.run(["flags", fixture, "--compare", FileManager.default.temporaryDirectory.path])
+        XCTAssertNotEqual(directory.status, 0)
+        XCTAssertTrue(directory.stderr.contains("cannot read: it is a directory"), directory.stderr)
+        XCTAssertFalse(directory.stderr.contains("NSCocoaErrorDomain"), directory.stderr)
+        let binary = FileManager.default.temporaryDirectory.appendingPathComponent("qa-cpuinfo-\(getpid()).bin")
+        try Data([0x70, 0x72, 0x00, 0x01]).write(to: binary)
+        defer { try? FileManager.default.removeItem(at: binary) }
+        let garbage = try CLI.run(["flags", fixture, "--compare", binary.path])
+        XCTAssertNotEqual(garbage.status, 0)
+        XCTAssertTrue(garbage.stderr.contains("binary data: expected /proc/cpuinfo text"), garbage.stderr)
+    }
 }
