@@ -84,4 +84,14 @@ final class QAInputTests: XCTestCase {
         XCTAssertNotEqual(garbage.status, 0)
         XCTAssertTrue(garbage.stderr.contains("binary data: expected /proc/cpuinfo text"), garbage.stderr)
     }
+
+    func testAFailureWhileRunningDoesNotPrintTheRootUsage() throws {
+        let r = try CLI.run(["explain", "no_such_feature_at_all", fixture])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.hasPrefix("Error: no feature or bug named"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("Usage: vcpuid <subcommand>"), r.stderr)
+        let usage = try CLI.run(["dump", "--format", "xyz"])
+        XCTAssertNotEqual(usage.status, 0)
+        XCTAssertTrue(usage.stderr.contains("Usage: vcpuid dump"), "command-line mistakes still show their usage")
+    }
 }
