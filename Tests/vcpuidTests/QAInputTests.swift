@@ -94,4 +94,14 @@ final class QAInputTests: XCTestCase {
         XCTAssertNotEqual(usage.status, 0)
         XCTAssertTrue(usage.stderr.contains("Usage: vcpuid dump"), "command-line mistakes still show their usage")
     }
+
+    func testADumpWithoutEntriesDoesNotClaimTheFileIsEmpty() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("qa-no-cpus-\(getpid()).json")
+        try Data("{\"cpus\": []}".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let r = try CLI.run(["dump", file.path])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("no CPUID entries"), r.stderr)
+        XCTAssertEqual(r.stdout, "")
+    }
 }
