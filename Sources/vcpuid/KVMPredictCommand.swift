@@ -28,7 +28,7 @@ struct KVMPredictCommand: ParsableCommand {
     @OptionGroup var input: SnapshotOptions
     @OptionGroup var model: KVMModelOptions
 
-    @Option(help: "Output format: \(Format.allCases.map(\.rawValue).joined(separator: "|")).")
+    @Option(help: "Output format: an aligned table (with --rules, the rule behind each register), cpuid -r lines, or JSON with every rule.")
     var format: Format = .table
 
     @Flag(help: "Same as --format json.")
@@ -40,6 +40,9 @@ struct KVMPredictCommand: ParsableCommand {
     func validate() throws {
         if input.allCPUs {
             throw ValidationError("kvm predict models one host CPU; --all-cpus does not apply (pick one with --cpu)")
+        }
+        if json, format != .table, format != .json {
+            throw ValidationError("--json and --format \(format.rawValue) ask for different outputs; give one of them")
         }
     }
 

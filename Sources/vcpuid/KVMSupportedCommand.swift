@@ -36,7 +36,7 @@ struct KVMSupportedCommand: ParsableCommand {
     @Flag(help: "Print KVM_GET_EMULATED_CPUID: what KVM emulates for a guest even where the host lacks it.")
     var emulated = false
 
-    @Option(help: "Output format: \(Format.allCases.map(\.rawValue).joined(separator: "|")).")
+    @Option(help: "Output format: an aligned table with KVM's flags, or any dump format.")
     var format: Format = .table
 
     @Flag(help: "Same as --format json.")
@@ -50,6 +50,9 @@ struct KVMSupportedCommand: ParsableCommand {
 
     func validate() throws {
         if let cpu, cpu < 0 { throw ValidationError("--cpu must be a CPU number (0 or more), not \(cpu)") }
+        if json, format != .table, format != .json {
+            throw ValidationError("--json and --format \(format.rawValue) ask for different outputs; give one of them")
+        }
     }
 
     func run() throws {

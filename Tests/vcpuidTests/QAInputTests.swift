@@ -104,4 +104,15 @@ final class QAInputTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("no CPUID entries"), r.stderr)
         XCTAssertEqual(r.stdout, "")
     }
+
+    func testJSONFlagAndAnotherFormatConflict() throws {
+        for arguments in [["guest", "show", "--base", fixture], ["kvm", "predict", fixture, "--kernel", "6.2"]] {
+            let r = try CLI.run(arguments + ["--format", "raw", "--json"])
+            XCTAssertNotEqual(r.status, 0, arguments.joined(separator: " "))
+            XCTAssertTrue(r.stderr.contains("--json and --format raw"), r.stderr)
+            XCTAssertEqual(r.stdout, "")
+            let same = try CLI.run(arguments + ["--format", "json", "--json"])
+            XCTAssertEqual(same.status, 0, same.stderr)
+        }
+    }
 }
