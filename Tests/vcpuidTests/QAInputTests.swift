@@ -115,4 +115,12 @@ final class QAInputTests: XCTestCase {
             XCTAssertEqual(same.status, 0, same.stderr)
         }
     }
+
+    func testOutputThatNamesNoFileIsRefused() throws {
+        for output in ["", "\(FileManager.default.temporaryDirectory.path)/"] {
+            let r = try CLI.run(["convert", fixture, "--format", "json", "--output", output])
+            XCTAssertNotEqual(r.status, 0)
+            XCTAssertTrue(r.stderr.contains("names no file"), r.stderr)
+        }
+    }
 }
