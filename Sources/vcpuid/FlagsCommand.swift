@@ -182,8 +182,7 @@ extension FlagsCommand {
                 }
                 return profile
             }
-            if live, let release = try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8),
-               let version = KernelVersion(release.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            if live, let version = KernelVersion.running() {
                 return KernelProfile.for(version)
             }
             return KernelProfile.all[KernelProfile.all.count - 1]

@@ -96,18 +96,10 @@ struct GuestPolicyOptions: ParsableArguments {
         return GuestPolicy(edits: edits, allowUnsupported: allowUnsupported)
     }
 
-    /// The running kernel's version, from uname.
-    static func runningKernel() -> KernelVersion? {
-        var name = utsname()
-        guard uname(&name) == 0 else { return nil }
-        let release = withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        return KernelVersion(release)
-    }
-
     /// The kernel whose feature names and dependency rows apply: --kernel's, else the running one (the newest
     /// carried profile when neither is known).
     var kernelProfile: KernelProfile {
-        let version = kernel.flatMap(KernelVersion.init) ?? Self.runningKernel()
+        let version = kernel.flatMap(KernelVersion.init) ?? KernelVersion.running()
         return KernelProfile.for(version ?? KernelProfile.all.map(\.version).max() ?? KernelVersion(6, 18))
     }
 

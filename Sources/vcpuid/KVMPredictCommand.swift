@@ -106,9 +106,8 @@ struct KVMModelOptions: ParsableArguments {
     /// The kernel version asked for, or the running kernel's.
     func kernelVersion() throws -> KernelVersion {
         if let kernel, let version = KernelVersion(kernel) { return version }
-        let release = (try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8)) ?? ""
-        guard let version = KernelVersion(release.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            throw ValidationError("cannot tell the running kernel's version from /proc/sys/kernel/osrelease; give --kernel")
+        guard let version = KernelVersion.running() else {
+            throw ValidationError("cannot tell the running kernel's version from uname(2); give --kernel")
         }
         return version
     }
