@@ -51,7 +51,8 @@ struct KVMDiffCommand: ParsableCommand {
     }
 
     func run() throws {
-        let live = try KVMSystem.supportedCPUID(path: device)
+        // Asked on the host snapshot's CPU: KVM copies the calling CPU's APIC ID into 1.EBX and 0xB/0x1F EDX.
+        let live = try KVMSystem(path: device).cpuidQuery(onCPU: input.cpu ?? 0).snapshot
         let host = try input.loadSnapshot()
         let info = KVMModuleInfo.detect()
         let options = moduleOptions(info: info, host: host)
