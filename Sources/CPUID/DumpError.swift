@@ -40,7 +40,7 @@ public struct DumpError: Error, Hashable, Sendable, CustomStringConvertible {
     public var message: String {
         switch kind {
         case let .unreadable(detail): "cannot read: \(detail)"
-        case let .tooLarge(bytes, limit): "file is \(bytes) bytes, more than the \(limit / (1 << 20)) MiB a CPUID dump can sensibly be; refused"
+        case let .tooLarge(bytes, limit): "at least \(bytes) bytes, more than the \(limit / (1 << 20)) MiB limit (CPUID dumps, scenarios and templates are far smaller); refused"
         case .empty: "no CPUID entries (an empty file, or headers without entries): expected a CPUID dump"
         case let .binary(byte): "binary data (byte 0x\(Hex.digits(UInt32(byte), count: 2))): expected a text CPUID dump"
         case let .syntax(expected): "expected \(expected)"
