@@ -1,13 +1,13 @@
 import ArgumentParser
 
 extension VCPUID {
-    /// Parses and runs like ArgumentParser's own `main()`, except that a `ValidationError` thrown while a
+    /// Parses and runs like ArgumentParser's own `main(_:)`, except that a `ValidationError` thrown while a
     /// command runs (a bad file, an unknown feature name) is printed without the root command's usage
     /// text, which would point at `vcpuid <subcommand>` rather than at what went wrong.
-    static func main() {
+    static func main(_ arguments: [String]?) {
         var command: ParsableCommand
         do {
-            command = try parseAsRoot()
+            command = try parseAsRoot(arguments)
         } catch {
             exit(withError: error)
         }

@@ -30,4 +30,8 @@ struct VCPUID: ParsableCommand {
         ],
         defaultSubcommand: ReportCommand.self
     )
+
+    static func main() {
+        main(nil)
+    }
 }
