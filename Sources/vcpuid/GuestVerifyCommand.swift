@@ -26,7 +26,7 @@ struct GuestVerifyCommand: ParsableCommand {
     @Flag(help: "Print the verification as JSON.")
     var json = false
 
-    @Option(help: "Seconds to let the guest run before it is stopped.")
+    @Option(parsing: .unconditional, help: "Seconds to let the guest run before it is stopped.")
     var timeout: Double = 2
 
     func validate() throws {

@@ -42,7 +42,7 @@ struct KVMSupportedCommand: ParsableCommand {
     @Flag(help: "Same as --format json.")
     var json = false
 
-    @Option(help: "Ask on this logical CPU: KVM passes that CPU's APIC IDs (1.EBX[31:24], 0xB EDX) through, so pin for reproducible tables.")
+    @Option(parsing: .unconditional, help: "Ask on this logical CPU: KVM passes that CPU's APIC IDs (1.EBX[31:24], 0xB EDX) through, so pin for reproducible tables.")
     var cpu: Int?
 
     @Option(help: "The KVM device to open.")

@@ -21,7 +21,7 @@ struct SGXExploreCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Longest operation sequence to explore.")
+    @Option(parsing: .unconditional, help: "Longest operation sequence to explore.")
     var depth = 12
 
     @Option(help: "TCS.NSSA, 1 to 4 (default 2; with --all-configs, every value 1...4 unless given).")

@@ -17,7 +17,8 @@ struct SnapshotOptions: ParsableArguments {
                                  valueName: "file"))
     var file: String?
 
-    @Option(help: "The logical CPU to look at (default: CPU 0, or the first CPU of a dump).")
+    // .unconditional: `--cpu -1` reaches validate() and its message instead of "missing value".
+    @Option(parsing: .unconditional, help: "The logical CPU to look at (default: CPU 0, or the first CPU of a dump).")
     var cpu: Int?
 
     @Flag(name: .customLong("all-cpus"), help: "Every online CPU (or every CPU of the dump), not just one.")

@@ -123,4 +123,16 @@ final class QAInputTests: XCTestCase {
             XCTAssertTrue(r.stderr.contains("names no file"), r.stderr)
         }
     }
+
+    func testNegativeNumbersReachTheirRangeCheck() throws {
+        let cases: [([String], String)] = [
+            (["flags", fixture, "--cpu", "-1"], "--cpu must be a CPU number (0 or more), not -1"),
+            (["sgx", "explore", "--depth", "-3"], "--depth must be 0...64 (found -3)"),
+        ]
+        for (arguments, message) in cases {
+            let r = try CLI.run(arguments)
+            XCTAssertNotEqual(r.status, 0)
+            XCTAssertTrue(r.stderr.contains(message), r.stderr)
+        }
+    }
 }
