@@ -64,7 +64,7 @@ public struct FeatureCatalogue: Sendable {
         byKey[Self.normalize(name)].map { features[$0] }
     }
 
-    /// Up to `limit` macro names close to a misspelt name (by edit distance over every spelling the
+    /// Up to `limit` macro names (bugs with `BUG_`) close to a misspelt name (by edit distance over every spelling the
     /// catalogue accepts, or containing it), for "did you mean" hints.
     public func suggestions(for name: String, limit: Int = 5) -> [String] {
         let wanted = Self.normalize(name)
@@ -78,7 +78,7 @@ public struct FeatureCatalogue: Sendable {
             }
         }
         return best.sorted { $0.value != $1.value ? $0.value < $1.value : features[$0.key].name < features[$1.key].name }
-            .prefix(limit).map { features[$0.key].name }
+            .prefix(limit).map { features[$0.key].kind == .bug ? "BUG_" + features[$0.key].name : features[$0.key].name }
     }
 
     /// The feature with this exact macro name (without prefix).

@@ -135,4 +135,14 @@ final class QAInputTests: XCTestCase {
             XCTAssertTrue(r.stderr.contains(message), r.stderr)
         }
     }
+
+    func testKVMExplainOfABugSaysWhyAndSuggestionsAreAcceptedSpellings() throws {
+        let bug = try CLI.run(["kvm", "explain", "spectre_v2", fixture, "--kernel", "6.2"])
+        XCTAssertNotEqual(bug.status, 0)
+        XCTAssertTrue(bug.stderr.contains("X86_BUG_SPECTRE_V2, a bug flag"), bug.stderr)
+        let near = try CLI.run(["explain", "spectre_v3", fixture])
+        XCTAssertTrue(near.stderr.contains("did you mean BUG_SPECTRE_V1"), near.stderr)
+        let accepted = try CLI.run(["explain", "BUG_SPECTRE_V1", fixture])
+        XCTAssertEqual(accepted.status, 0, accepted.stderr)
+    }
 }
