@@ -5,7 +5,7 @@ public struct DumpError: Error, Hashable, Sendable, CustomStringConvertible {
         case unreadable(String)
         /// The file is larger than `DumpReader.sizeLimit`; refused before reading.
         case tooLarge(bytes: Int, limit: Int)
-        /// Nothing but whitespace.
+        /// Nothing but whitespace, or no CPU with any entry.
         case empty
         /// A control byte that no text dump contains.
         case binary(byte: UInt8)
@@ -40,8 +40,8 @@ public struct DumpError: Error, Hashable, Sendable, CustomStringConvertible {
     public var message: String {
         switch kind {
         case let .unreadable(detail): "cannot read: \(detail)"
-        case let .tooLarge(bytes, limit): "file is \(bytes) bytes, more than the \(limit / (1 << 20)) MiB a CPUID dump can sensibly be; refused"
-        case .empty: "the file is empty: expected a CPUID dump"
+        case let .tooLarge(bytes, limit): "at least \(bytes) bytes, more than the \(limit / (1 << 20)) MiB limit (CPUID dumps, scenarios and templates are far smaller); refused"
+        case .empty: "no CPUID entries (an empty file, or headers without entries): expected a CPUID dump"
         case let .binary(byte): "binary data (byte 0x\(Hex.digits(UInt32(byte), count: 2))): expected a text CPUID dump"
         case let .syntax(expected): "expected \(expected)"
         case let .duplicateEntry(key, cpu, firstLine): "conflicting duplicate entry for leaf \(key) on CPU \(cpu) (first given on line \(firstLine) with other registers)"

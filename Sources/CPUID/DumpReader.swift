@@ -78,7 +78,7 @@ public enum DumpReader {
     }
 
     /// Rejects what no text dump contains: NUL and other control bytes.
-    static func checkText(_ bytes: UnsafeBufferPointer<UInt8>, name: String) throws(DumpError) {
+    public static func checkText(_ bytes: UnsafeBufferPointer<UInt8>, name: String) throws(DumpError) {
         for i in 0..<bytes.count {
             let b = bytes[i]
             if (b < 32 && b != 10 && b != 13 && b != 9) || b == 127 {
@@ -88,7 +88,7 @@ public enum DumpReader {
     }
 
     /// Reads a whole file (or standard input), refusing more than `sizeLimit` bytes.
-    static func readBytes(path: String) throws(DumpError) -> [UInt8] {
+    public static func readBytes(path: String) throws(DumpError) -> [UInt8] {
         let name = path == "-" ? "<stdin>" : path
         let fd: Int32 = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw DumpError(file: name, kind: .unreadable(Errno.describe(errno))) }

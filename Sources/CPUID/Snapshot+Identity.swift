@@ -37,7 +37,7 @@ extension Snapshot {
     public var signature: CPUSignature { CPUSignature(eax: value(1, 0, .eax)) }
 
     /// Decodes little-endian register words into ASCII, stopping at the first NUL.
-    static func ascii(_ words: [UInt32]) -> String {
+    public static func ascii(_ words: [UInt32]) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(words.count * 4)
         outer: for word in words {

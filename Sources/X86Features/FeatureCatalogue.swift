@@ -64,6 +64,23 @@ public struct FeatureCatalogue: Sendable {
         byKey[Self.normalize(name)].map { features[$0] }
     }
 
+    /// Up to `limit` macro names (bugs with `BUG_`) close to a misspelt name (by edit distance over every spelling the
+    /// catalogue accepts, or containing it), for "did you mean" hints.
+    public func suggestions(for name: String, limit: Int = 5) -> [String] {
+        let wanted = Self.normalize(name)
+        guard !wanted.isEmpty else { return [] }
+        let threshold = max(2, wanted.count / 3)
+        var best: [Int: Int] = [:]
+        for (key, index) in byKey {
+            let distance = key.contains(wanted) ? key.count - wanted.count : EditDistance.between(wanted, key)
+            if distance <= threshold || key.contains(wanted), distance < best[index, default: .max] {
+                best[index] = distance
+            }
+        }
+        return best.sorted { $0.value != $1.value ? $0.value < $1.value : features[$0.key].name < features[$1.key].name }
+            .prefix(limit).map { features[$0.key].kind == .bug ? "BUG_" + features[$0.key].name : features[$0.key].name }
+    }
+
     /// The feature with this exact macro name (without prefix).
     public func feature(named name: String, kind: Feature.Kind = .feature) -> Feature? {
         features.first { $0.kind == kind && $0.name == name }

@@ -24,7 +24,7 @@ public struct ProcCPUInfo: Hashable, Sendable {
         var processors: [Processor] = []
         var current: Processor?
         var currentLine = 0
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
             let lineNumber = index + 1
             guard let colon = rawLine.firstIndex(of: ":") else { continue }
             let key = rawLine[..<colon].trimmingCharacters()

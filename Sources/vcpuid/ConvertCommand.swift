@@ -6,17 +6,24 @@ struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
         abstract: "Convert a CPUID dump between formats (cpuid -r, AIDA64, libcpuid, libvirt XML, JSON in; raw, JSON, AIDA, libvirt out).",
-        discussion: "Every CPU of the dump is converted (libvirt XML holds one CPU: choose it with --cpu). The output file is written atomically."
+        discussion: """
+            Every CPU of the dump is converted (libvirt XML holds one CPU: choose it with --cpu). The output \
+            file is written atomically. libcpuid raw files can be read but not written.
+
+            Examples:
+              vcpuid convert aida64-report.txt --format raw --output host.cpuid
+              vcpuid convert host.cpuid --format libvirt --cpu 0 --output cpudata.xml
+            """
     )
 
     @Argument(help: "The dump to convert ('-' reads standard input).")
     var file: String
 
-    @Option(name: .customLong("input-format"), help: "The input's format when detection should not guess (\(DumpFormat.allValueStrings.joined(separator: "|"))).")
+    @Option(name: .customLong("input-format"), help: "The input's format when detection should not guess.")
     var inputFormat: DumpFormat?
 
-    @Option(help: "Output format: \(DumpFormat.writable.map(\.rawValue).joined(separator: "|")).")
-    var format: DumpFormat
+    @Option(help: "Output format: cpuid -r text, vcpuid JSON, AIDA64 text or libvirt cpudata XML.")
+    var format: OutputDumpFormat
 
     @Option(help: "Convert only this CPU of the dump.")
     var cpu: Int?
@@ -25,9 +32,7 @@ struct ConvertCommand: ParsableCommand {
     var output: String?
 
     func validate() throws {
-        guard DumpFormat.writable.contains(format) else {
-            throw ValidationError("vcpuid reads \(format) but cannot write it; use one of \(DumpFormat.writable.map(\.rawValue).joined(separator: ", "))")
-        }
+        try format.checkWritable()
     }
 
     func run() throws {
@@ -38,7 +43,7 @@ struct ConvertCommand: ParsableCommand {
             }
             dump.cpus = [LogicalCPU(number: cpu, snapshot: snapshot)]
         }
-        let text = try DumpWriter.render(dump, as: format)
+        let text = try DumpWriter.render(dump, as: format.format)
         try OutputDestination.emit(text, to: output)
     }
 }

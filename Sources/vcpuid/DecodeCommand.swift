@@ -13,6 +13,10 @@ struct DecodeCommand: ParsableCommand {
             lives (register and bits), its name, and what it means. Vendor-specific leaves (leaf 1 EBX, \
             0x80000001, 0x80000005-8, 0x8000001E) are read by the vendor's definition. Set bits that no \
             decoder names are listed as `unknown`, so nothing the CPU says is hidden.
+
+            Examples:
+              vcpuid decode --leaf 0x12                     SGX: leaf functions, attributes, EPC sections
+              vcpuid decode host.cpuid --cpu 3 --json
             """
     )
 
@@ -32,6 +36,9 @@ struct DecodeCommand: ParsableCommand {
 
     func run() throws {
         let dump = try input.loadDump()
+        if let wanted = leaf.flatMap(Self.parseLeaf), !dump.cpus.contains(where: { !$0.snapshot.subleaves(of: wanted).isEmpty }) {
+            throw ValidationError("--leaf \(leaf ?? ""): no CPU read from \(dump.origin) enumerates leaf \(Hex.word(wanted))")
+        }
         DecodeBatchRenderer.render(dump.cpus, leaf: leaf.flatMap(Self.parseLeaf), style: json ? .json : .text) {
             TextOutput.write($0, to: STDOUT_FILENO)
         }

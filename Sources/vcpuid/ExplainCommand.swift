@@ -12,6 +12,11 @@ struct ExplainCommand: ParsableCommand {
         discussion: """
             FEATURE may be a macro (SGX_EDECCSSA or X86_FEATURE_SGX_EDECCSSA), a /proc/cpuinfo name \
             (sgx_edeccssa) or a QEMU name (sgx-edeccssa), in any case. Bugs take X86_BUG_ or BUG_.
+            A misspelt name is answered with the closest names.
+
+            Examples:
+              vcpuid explain sgx_edeccssa                   on this machine, for the running kernel
+              vcpuid explain SGX_EDECCSSA host.cpuid --kernel 6.1 --clear nosgx
             """
     )
 
@@ -36,9 +41,7 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         let catalogue = FeatureCatalogue.shared
         guard let feature = catalogue.lookup(self.feature) else {
-            let needle = FeatureCatalogue.shared.features.filter {
-                $0.name.lowercased().contains(self.feature.lowercased().replacingOccurrences(of: "-", with: "_"))
-            }.prefix(8).map(\.name)
+            let needle = catalogue.suggestions(for: self.feature, limit: 8)
             let hint = needle.isEmpty ? "" : " (did you mean \(needle.joined(separator: ", "))?)"
             throw ValidationError("no feature or bug named '\(self.feature)'\(hint)")
         }

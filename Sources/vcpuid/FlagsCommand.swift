@@ -12,12 +12,17 @@ struct FlagsCommand: ParsableCommand {
         discussion: """
             Runs vcpuid's model of the kernel's CPU setup: direct CPUID words, scattered bits behind the \
             max-leaf guard, flags the kernel synthesizes from CPUID, vendor quirks, and boot-option clears \
-            with their dependents. Kernels 6.1, 6.2 and 6.18 are modelled exactly; another version uses \
-            the newest profile not above it.
+            with their dependents. Kernels 6.1, 6.2 and 6.18 are modelled exactly; a later version uses \
+            the newest profile not above it (with a note), an older one is refused.
 
             --compare FILE sets the result against a real /proc/cpuinfo and classifies each difference: \
             set by the kernel from outside CPUID (MSRs, the hypervisor, run-time choices; the catalogue \
             says which and why) or unexplained. The exit status is 1 when anything is unexplained.
+
+            Examples:
+              vcpuid flags                                  this machine, as the running kernel sees it
+              vcpuid flags host.cpuid --kernel 6.1 --clear nosgx,avx512f
+              vcpuid flags --compare /proc/cpuinfo          exit 1 if a difference is unexplained
             """
     )
 
@@ -76,10 +81,13 @@ struct FlagsCommand: ParsableCommand {
 
     private func runComparison(_ view: LinuxView, cpuinfoPath: String) throws {
         let text: String
-        do {
-            text = try String(contentsOfFile: cpuinfoPath, encoding: .utf8)
+        do throws(DumpError) {
+            let bytes = try DumpReader.readBytes(path: cpuinfoPath)
+            try bytes.withUnsafeBufferPointer { buffer throws(DumpError) in try DumpReader.checkText(buffer, name: cpuinfoPath) }
+            text = String(decoding: bytes, as: UTF8.self)
         } catch {
-            throw ValidationError("cannot read \(cpuinfoPath): \(error.localizedDescription)")
+            let message = if case .binary = error.kind { "binary data: expected /proc/cpuinfo text" } else { error.message }
+            throw ValidationError("\(error.file)\(error.line.map { ":\($0)" } ?? ""): \(message)")
         }
         let info: ProcCPUInfo
         do {
@@ -167,16 +175,30 @@ extension FlagsCommand {
     enum KernelChoice {
         static func profile(_ text: String?, live: Bool) throws -> KernelProfile {
             if let text {
-                guard let version = KernelVersion(text) else {
-                    throw ValidationError("--kernel expects a version such as 6.2 or 6.18, not '\(text)'")
+                let version = try parse(text)
+                let profile = KernelProfile.for(version)
+                if profile.version != version {
+                    printToStandardError("note: Linux \(version) is modelled with the Linux \(profile.version) tables, the newest profile not above it")
                 }
-                return KernelProfile.for(version)
+                return profile
             }
-            if live, let release = try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8),
-               let version = KernelVersion(release.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            if live, let version = KernelVersion.running() {
                 return KernelProfile.for(version)
             }
             return KernelProfile.all[KernelProfile.all.count - 1]
+        }
+
+        /// Parses `--kernel`, refusing versions older than every profile (their tables would be guesses).
+        static func parse(_ text: String) throws -> KernelVersion {
+            guard let version = KernelVersion(text) else {
+                throw ValidationError("--kernel expects a version such as 6.1, 6.2 or 6.18, not '\(text)'")
+            }
+            let oldest = KernelProfile.all[0].version
+            guard version >= oldest else {
+                let carried = KernelProfile.all.map { $0.version.description }.joined(separator: ", ")
+                throw ValidationError("--kernel \(text): vcpuid models Linux \(carried) (and later versions with the newest profile not above them); \(text) is older than \(oldest)")
+            }
+            return version
         }
     }
 
@@ -187,7 +209,11 @@ extension FlagsCommand {
             for item in list.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
                 if let option = BootOptions.Switch(rawValue: item.lowercased()) {
                     options.switches.append(option)
-                } else if Int(item) != nil {
+                } else if let number = Int(item) {
+                    let last = newest.capabilityWords * 32 - 1
+                    guard (0...last).contains(number) else {
+                        throw ValidationError("--clear \(item): a feature number lies within 0...\(last) (word * 32 + bit)")
+                    }
                     options.clearCPUID.append(item)
                 } else if let feature = FeatureCatalogue.shared.lookup(item), feature.kind == .feature {
                     options.clearFeatures.append(feature.name)

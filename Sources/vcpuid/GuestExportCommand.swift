@@ -13,6 +13,10 @@ struct GuestExportCommand: ParsableCommand {
             bits that differ are decided; --full decides every bit of every entry).
             qemu: -cpu host,+x,-y with QEMU's property names (host = KVM's supported CPUID).
             libvirt: <cpu mode='host-passthrough'> (or mode='custom' with --model) with <feature> elements.
+
+            Examples:
+              vcpuid guest export --disable avx512f --as qemu
+              vcpuid guest export --enable sgx,sgx1,sgx-edeccssa --allow-unsupported --as firecracker
             """
     )
 

@@ -6,7 +6,7 @@ import X86Features
 
 /// The options every `vcpuid guest` subcommand takes to build a guest table: a base and ordered edits.
 struct GuestPolicyOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The table to start from: 'live' (KVM_GET_SUPPORTED_CPUID here), 'host' (this CPU's own CPUID), or a dump file.",
+    @Option(help: ArgumentHelp("The table to start from: 'live' (KVM_GET_SUPPORTED_CPUID here, asked on CPU 0), 'host' (CPU 0's own CPUID), or a dump file.",
                                valueName: "live|host|file"))
     var base: String = "live"
 
@@ -16,7 +16,7 @@ struct GuestPolicyOptions: ParsableArguments {
     @Option(help: ArgumentHelp("With --kernel: the vendor module to model, intel, amd or pvm (default: the loaded one, else the host's vendor).", valueName: "intel|amd|pvm"))
     var module: String?
 
-    @Option(name: .customLong("input-format"), help: "The base dump's format when detection should not guess (\(DumpFormat.allValueStrings.joined(separator: "|"))).")
+    @Option(name: .customLong("input-format"), help: "The base dump's format when detection should not guess.")
     var inputFormat: DumpFormat?
 
     @Option(parsing: .singleValue, help: ArgumentHelp("Turn features on (macro, /proc or QEMU names; comma-separated lists allowed).", valueName: "names"))
@@ -38,9 +38,7 @@ struct GuestPolicyOptions: ParsableArguments {
         if inputFormat != nil, ["live", "host"].contains(base) {
             throw ValidationError("--input-format applies to a dump file base; --base is \(base)")
         }
-        if let kernel, KernelVersion(kernel) == nil {
-            throw ValidationError("--kernel expects a version such as 6.1, 6.2 or 6.18, not '\(kernel)'")
-        }
+        if let kernel { _ = try FlagsCommand.KernelChoice.parse(kernel) }
         if let module {
             guard kernel != nil else { throw ValidationError("--module applies to a predicted base; give --kernel too") }
             guard Self.modules[module] != nil else { throw ValidationError("--module must be intel, amd or pvm, not '\(module)'") }
@@ -98,18 +96,10 @@ struct GuestPolicyOptions: ParsableArguments {
         return GuestPolicy(edits: edits, allowUnsupported: allowUnsupported)
     }
 
-    /// The running kernel's version, from uname.
-    static func runningKernel() -> KernelVersion? {
-        var name = utsname()
-        guard uname(&name) == 0 else { return nil }
-        let release = withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        return KernelVersion(release)
-    }
-
     /// The kernel whose feature names and dependency rows apply: --kernel's, else the running one (the newest
     /// carried profile when neither is known).
     var kernelProfile: KernelProfile {
-        let version = kernel.flatMap(KernelVersion.init) ?? Self.runningKernel()
+        let version = kernel.flatMap(KernelVersion.init) ?? KernelVersion.running()
         return KernelProfile.for(version ?? KernelProfile.all.map(\.version).max() ?? KernelVersion(6, 18))
     }
 

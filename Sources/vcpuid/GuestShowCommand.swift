@@ -27,6 +27,12 @@ struct GuestShowCommand: ParsableCommand {
     @Flag(help: "Same as --format json.")
     var json = false
 
+    func validate() throws {
+        if json, format != .table, format != .json {
+            throw ValidationError("--json and --format \(format.rawValue) ask for different outputs; give one of them")
+        }
+    }
+
     func run() throws {
         let (composition, _) = try GuestRendering.compose(policy, json: json || format == .json)
         switch json ? .json : format {

@@ -13,6 +13,11 @@ struct GuestVerifyCommand: ParsableCommand {
             OSXSAVE/OSPKE following CR4, XSAVE sizes following XCR0) and the bits KVM changed when it took the \
             table (KVM_GET_CPUID2 shows them, and the guest sees KVM's value), and exits 0; or prints every \
             real mismatch and exits 1. Needs /dev/kvm.
+
+            Examples:
+              vcpuid guest verify
+              vcpuid guest verify --enable sgx,sgx1,sgx2,sgx-edeccssa --allow-unsupported
+              vcpuid guest verify --base host.cpuid --kernel 6.2 --disable avx512f --json
             """
     )
 
@@ -21,7 +26,7 @@ struct GuestVerifyCommand: ParsableCommand {
     @Flag(help: "Print the verification as JSON.")
     var json = false
 
-    @Option(help: "Seconds to let the guest run before it is stopped.")
+    @Option(parsing: .unconditional, help: "Seconds to let the guest run before it is stopped.")
     var timeout: Double = 2
 
     func validate() throws {

@@ -11,6 +11,8 @@ struct KVMDiffCommand: ParsableCommand {
             Each difference is shown with the model's rule for the differing bits, so a reader can tell a \
             model gap from a module that behaves differently. The module is detected from /sys/module unless \
             --module is given; kvm_pvm is modelled only from the public virt-pvm sources.
+
+            Example: vcpuid kvm diff --kernel 6.18
             """
     )
 
@@ -49,7 +51,8 @@ struct KVMDiffCommand: ParsableCommand {
     }
 
     func run() throws {
-        let live = try KVMSystem.supportedCPUID(path: device)
+        // Asked on the host snapshot's CPU: KVM copies the calling CPU's APIC ID into 1.EBX and 0xB/0x1F EDX.
+        let live = try KVMSystem(path: device).cpuidQuery(onCPU: input.cpu ?? 0).snapshot
         let host = try input.loadSnapshot()
         let info = KVMModuleInfo.detect()
         let options = moduleOptions(info: info, host: host)

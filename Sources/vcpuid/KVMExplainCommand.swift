@@ -1,6 +1,7 @@
 import ArgumentParser
 import CPUID
 import KVM
+import X86Features
 
 /// `vcpuid kvm explain FEATURE`: whether a kernel's KVM offers one feature, and the kernel's steps for it.
 struct KVMExplainCommand: ParsableCommand {
@@ -44,7 +45,12 @@ struct KVMExplainCommand: ParsableCommand {
         let host = try input.loadSnapshot()
         let prediction = try model.predict(host: host)
         guard let verdict = prediction.explain(feature) else {
-            throw ValidationError("'\(feature)' is not a feature any KVM table or the feature catalogue knows")
+            if let known = FeatureCatalogue.shared.lookup(feature), known.kind == .bug {
+                throw ValidationError("'\(feature)' is \(known.macro), a bug flag Linux sets; KVM_GET_SUPPORTED_CPUID carries CPUID bits, not bug flags")
+            }
+            let near = FeatureCatalogue.shared.suggestions(for: feature)
+            let hint = near.isEmpty ? "" : " (did you mean \(near.joined(separator: ", "))?)"
+            throw ValidationError("'\(feature)' is not a feature any KVM table or the feature catalogue knows\(hint)")
         }
         if json {
             print(try KVMModelJSON.encode(Document(

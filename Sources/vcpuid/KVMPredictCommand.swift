@@ -11,9 +11,13 @@ struct KVMPredictCommand: ParsableCommand {
         abstract: "Predict KVM_GET_SUPPORTED_CPUID of a kernel version's KVM for this machine or a dump.",
         discussion: """
             The model replays kvm_set_cpu_caps(), the vendor module's fix-ups and __do_cpuid_func() of Linux \
-            6.1, 6.2 or 6.18 (a version in between uses the newest profile below it). Every bit records the rule \
+            6.1, 6.2 or 6.18 (a later version uses the newest profile not above it; an older one is refused). Every bit records the rule \
             that decided it: --rules lists them under each entry, --format json carries them. --format raw prints \
             the `cpuid -r` format that every vcpuid command reads.
+
+            Examples:
+              vcpuid kvm predict --kernel 6.1 --module intel host.cpuid --rules
+              vcpuid kvm predict --kernel 6.2 --sgx off --format raw
             """
     )
 
@@ -24,7 +28,7 @@ struct KVMPredictCommand: ParsableCommand {
     @OptionGroup var input: SnapshotOptions
     @OptionGroup var model: KVMModelOptions
 
-    @Option(help: "Output format: \(Format.allCases.map(\.rawValue).joined(separator: "|")).")
+    @Option(help: "Output format: an aligned table (with --rules, the rule behind each register), cpuid -r lines, or JSON with every rule.")
     var format: Format = .table
 
     @Flag(help: "Same as --format json.")
@@ -36,6 +40,9 @@ struct KVMPredictCommand: ParsableCommand {
     func validate() throws {
         if input.allCPUs {
             throw ValidationError("kvm predict models one host CPU; --all-cpus does not apply (pick one with --cpu)")
+        }
+        if json, format != .table, format != .json {
+            throw ValidationError("--json and --format \(format.rawValue) ask for different outputs; give one of them")
         }
     }
 
@@ -93,17 +100,14 @@ struct KVMModelOptions: ParsableArguments {
     var clearCPUID: [String] = []
 
     func validate() throws {
-        if let kernel, KernelVersion(kernel) == nil {
-            throw ValidationError("--kernel expects a version such as 6.2 or 6.18.3, not '\(kernel)'")
-        }
+        if let kernel { _ = try FlagsCommand.KernelChoice.parse(kernel) }
     }
 
     /// The kernel version asked for, or the running kernel's.
     func kernelVersion() throws -> KernelVersion {
         if let kernel, let version = KernelVersion(kernel) { return version }
-        let release = (try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8)) ?? ""
-        guard let version = KernelVersion(release.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            throw ValidationError("cannot tell the running kernel's version from /proc/sys/kernel/osrelease; give --kernel")
+        guard let version = KernelVersion.running() else {
+            throw ValidationError("cannot tell the running kernel's version from uname(2); give --kernel")
         }
         return version
     }

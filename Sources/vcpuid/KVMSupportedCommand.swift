@@ -12,6 +12,10 @@ struct KVMSupportedCommand: ParsableCommand {
             KVM_CPUID_FLAG_SIGNIFCANT_INDEX). --format raw|json|aida|libvirt prints the same formats as \
             `vcpuid dump`, so the output can be fed back to any command that reads a dump; JSON keeps the \
             index flag as "indexed".
+
+            Examples:
+              vcpuid kvm supported
+              vcpuid kvm supported --emulated --format raw > emulated.cpuid
             """
     )
 
@@ -32,13 +36,13 @@ struct KVMSupportedCommand: ParsableCommand {
     @Flag(help: "Print KVM_GET_EMULATED_CPUID: what KVM emulates for a guest even where the host lacks it.")
     var emulated = false
 
-    @Option(help: "Output format: \(Format.allCases.map(\.rawValue).joined(separator: "|")).")
+    @Option(help: "Output format: an aligned table with KVM's flags, or any dump format.")
     var format: Format = .table
 
     @Flag(help: "Same as --format json.")
     var json = false
 
-    @Option(help: "Ask on this logical CPU: KVM passes that CPU's APIC IDs (1.EBX[31:24], 0xB EDX) through, so pin for reproducible tables.")
+    @Option(parsing: .unconditional, help: "Ask on this logical CPU: KVM passes that CPU's APIC IDs (1.EBX[31:24], 0xB EDX) through, so pin for reproducible tables.")
     var cpu: Int?
 
     @Option(help: "The KVM device to open.")
@@ -46,6 +50,9 @@ struct KVMSupportedCommand: ParsableCommand {
 
     func validate() throws {
         if let cpu, cpu < 0 { throw ValidationError("--cpu must be a CPU number (0 or more), not \(cpu)") }
+        if json, format != .table, format != .json {
+            throw ValidationError("--json and --format \(format.rawValue) ask for different outputs; give one of them")
+        }
     }
 
     func run() throws {

@@ -1,3 +1,4 @@
+import ArgumentParser
 import CPUID
 #if canImport(Glibc)
 import Glibc
@@ -17,6 +18,9 @@ enum OutputDestination {
             }
             bytes = []
             return
+        }
+        guard !path.isEmpty, !path.hasSuffix("/") else {
+            throw ValidationError("--output '\(path)' names no file: give a file name, or '-' for standard output")
         }
         try DumpWriter.writeAtomically(text, to: path)
     }

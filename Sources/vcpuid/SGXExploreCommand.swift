@@ -14,10 +14,14 @@ struct SGXExploreCommand: ParsableCommand {
             one lowers it by one; EDECCSSA never runs outside the enclave or at CSSA 0; enclave mode and TCS.STATE \
             agree. For each configuration it also prints the shortest sequence that exhausts the SSA stack (#GP). \
             Exits 1 when an invariant is violated.
+
+            Examples:
+              vcpuid sgx explore --depth 12 --all-configs
+              vcpuid sgx explore --depth 8 --nssa 1 --json
             """
     )
 
-    @Option(help: "Longest operation sequence to explore.")
+    @Option(parsing: .unconditional, help: "Longest operation sequence to explore.")
     var depth = 12
 
     @Option(help: "TCS.NSSA, 1 to 4 (default 2; with --all-configs, every value 1...4 unless given).")

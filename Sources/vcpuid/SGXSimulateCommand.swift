@@ -11,6 +11,16 @@ struct SGXSimulateCommand: ParsableCommand {
         discussion: """
             Exit status: 0 when every `expect` holds, 1 when one fails (the line is named), 2 when the scenario \
             is malformed (file:line:column). The format is described in docs/sgx.md; examples are in Examples/sgx/.
+
+            A scenario, one step per line:
+              config nssa=2 cpu.edeccssa=1
+              eenter
+              aex
+              expect cssa=1 mode=outside
+              repeat 1000 { eresume; aex }
+            Examples:
+              vcpuid sgx simulate Examples/sgx/a-sdk-two-stage-handler.sgx
+              vcpuid sgx simulate my.sgx --trace --cpuid host.cpuid
             """
     )
 
@@ -36,18 +46,31 @@ struct SGXSimulateCommand: ParsableCommand {
         var run: ScenarioRun
     }
 
-    func run() throws {
-        let text: String
+    /// The scenario's text; an unreadable, directory, binary or non-UTF-8 file is a positioned error (exit 2).
+    func readScenarioText() throws -> String {
+        let name = file == "-" ? "<stdin>" : file
         do {
-            if file == "-" {
-                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-            } else {
-                text = try String(contentsOfFile: file, encoding: .utf8)
+            let bytes = try DumpReader.readBytes(path: file)
+            try bytes.withUnsafeBufferPointer { buffer throws(DumpError) in try DumpReader.checkText(buffer, name: name) }
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                SGXTable.printError("\(name): error: expected UTF-8 text (a scenario, one step per line)")
+                throw ExitCode(2)
             }
-        } catch {
-            SGXTable.printError("\(file): error: cannot read the scenario: \(error.localizedDescription)")
+            return text
+        } catch let error as DumpError {
+            var place = error.file
+            if let line = error.line, let column = error.column { place += ":\(line):\(column)" }
+            let message = switch error.kind {
+            case let .binary(byte): "binary data (byte 0x\(Hex.digits(UInt32(byte), count: 2))): expected a text scenario"
+            default: error.message
+            }
+            SGXTable.printError("\(place): error: \(message)")
             throw ExitCode(2)
         }
+    }
+
+    func run() throws {
+        let text = try readScenarioText()
         var scenario: SGXScenario
         do {
             scenario = try ScenarioParser.parse(text, name: file == "-" ? "<stdin>" : file)

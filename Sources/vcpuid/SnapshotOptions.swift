@@ -17,7 +17,8 @@ struct SnapshotOptions: ParsableArguments {
                                  valueName: "file"))
     var file: String?
 
-    @Option(help: "The logical CPU to look at (default: CPU 0, or the first CPU of a dump).")
+    // .unconditional: `--cpu -1` reaches validate() and its message instead of "missing value".
+    @Option(parsing: .unconditional, help: "The logical CPU to look at (default: CPU 0, or the first CPU of a dump).")
     var cpu: Int?
 
     @Flag(name: .customLong("all-cpus"), help: "Every online CPU (or every CPU of the dump), not just one.")
@@ -26,7 +27,7 @@ struct SnapshotOptions: ParsableArguments {
     @Option(help: "How to read the live CPU: 'cpuid' runs the instruction pinned to the CPU; 'devcpu' reads /dev/cpu/N/cpuid.")
     var source: LiveSource = .instruction
 
-    @Option(name: .customLong("input-format"), help: "The dump's format, when detection should not guess (\(DumpFormat.allValueStrings.joined(separator: "|"))).")
+    @Option(name: .customLong("input-format"), help: "The dump's format, when detection should not guess.")
     var inputFormat: DumpFormat?
 
     func validate() throws {

@@ -77,6 +77,10 @@ enum ConsistentTable {
         "sgx-subleaves-need-sgx1": { clearBit(StructuralRules.sgx1.field, in: &$0) },
         "sgx1-needs-attributes": { $0.remove(0x12, 1) },
         "aexnotify-with-edeccssa": { clearBit(StructuralRules.edeccssa.field, in: &$0) },
+        "osxsave-needs-xsave": {
+            setBit(StructuralRules.osxsave.field, in: &$0)
+            clearBit(StructuralRules.xsave.field, in: &$0)
+        },
         "xsave-extensions-need-xsave": { clearBit(StructuralRules.xsave.field, in: &$0) },
         "avx-needs-xsave": { clearBit(StructuralRules.xsave.field, in: &$0) },
         "avx512-needs-xsave": { clearBit(StructuralRules.xsave.field, in: &$0) },

@@ -70,6 +70,11 @@ public enum KVMError: Error, Hashable, Sendable, CustomStringConvertible {
             return "this kernel's KVM is not one vcpuid can talk to"
         case let .ioctlFailed(name, e):
             switch (name, e) {
+            case ("KVM_SET_CPUID2", EPERM):
+                // kvm_check_cpuid() -> fpu_enable_guest_xfd_features(): dynamic XSAVE state needs a permission.
+                return "the table's CPUID.(EAX=0DH,ECX=0) enables dynamically allocated XSAVE state (AMX XTILEDATA, "
+                    + "XCR0 bit 18) that this process has no permission for (arch_prctl ARCH_REQ_XCOMP_GUEST_PERM) "
+                    + "or that the host does not support; this is not a file-permission problem"
             case (_, EACCES), (_, EPERM):
                 return "run as root or as a member of the kvm group"
             case ("KVM_CREATE_VM", EBUSY):

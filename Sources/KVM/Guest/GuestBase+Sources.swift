@@ -3,7 +3,15 @@ import CPUID
 extension GuestBase {
     /// KVM_GET_SUPPORTED_CPUID of this machine: the default base, since it is what KVM can really give.
     public static func live(path: String = "/dev/kvm", module: KVMModuleInfo = .detect()) throws(KVMError) -> GuestBase {
-        let snapshot = try KVMSystem.supportedCPUID(path: path)
+        let system = try KVMSystem(path: path)
+        // Asked on CPU 0 so that the APIC IDs KVM copies from the calling CPU (1.EBX[31:24], 0xB/0x1F EDX)
+        // do not change from run to run; unpinned where this process may not run on CPU 0.
+        let snapshot: Snapshot
+        if let pinned = try? system.cpuidQuery(onCPU: 0) {
+            snapshot = pinned.snapshot
+        } else {
+            snapshot = try system.supportedCPUID()
+        }
         let provider = module.name.map { ", \($0)" } ?? ""
         return GuestBase(kind: .live, snapshot: snapshot, name: "KVM_GET_SUPPORTED_CPUID (live\(provider))")
     }

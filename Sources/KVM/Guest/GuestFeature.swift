@@ -1,4 +1,5 @@
 import CPUID
+import X86Features
 
 /// A feature as guest composition needs it: its names, its CPUID bit, and what it depends on.
 ///
@@ -102,26 +103,10 @@ public struct GuestFeatureTable: GuestFeatureDirectory {
         var scored: [(name: String, distance: Int)] = []
         for feature in features {
             let candidate = Self.normalized(feature.qemuName ?? feature.macro)
-            let distance = Self.distance(wanted, candidate)
+            let distance = EditDistance.between(wanted, candidate)
             if distance <= threshold { scored.append((candidate, distance)) }
         }
         scored.sort { $0.distance != $1.distance ? $0.distance < $1.distance : $0.name < $1.name }
         return scored.prefix(limit).map(\.name)
-    }
-
-    static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.utf8), b = Array(b.utf8)
-        guard !a.isEmpty else { return b.count }
-        guard !b.isEmpty else { return a.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
     }
 }

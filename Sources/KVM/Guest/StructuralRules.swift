@@ -24,6 +24,8 @@ public enum StructuralRules {
     static let aexNotify = RuleField("ATTRIBUTES.AEXNOTIFY", CPUIDField(0x12, 1, .eax, bit: 10))
 
     static let xsave = RuleField("XSAVE", CPUIDField(0x1, 0, .ecx, bit: 26))
+    /// CR4.OSXSAVE as CPUID reflects it; a host snapshot carries the host's 1.
+    static let osxsave = RuleField("OSXSAVE", CPUIDField(0x1, 0, .ecx, bit: 27))
     static let xsaveExtensions: [RuleField] = [
         RuleField("XSAVEOPT", CPUIDField(0xD, 1, .eax, bit: 0)),
         RuleField("XSAVEC", CPUIDField(0xD, 1, .eax, bit: 1)),
@@ -115,6 +117,7 @@ public enum StructuralRules {
         StructuralRule("aexnotify-with-edeccssa", .advisory, "AEX-Notify (attribute bit 10) without EDECCSSA: handlers cannot unwind the SSA stack in the enclave", .fieldsRequire([aexNotify], edeccssa)),
 
         // XSAVE: extended state features need XSAVE and their state components in XCR0's supported mask.
+        StructuralRule("osxsave-needs-xsave", "OSXSAVE (CR4.OSXSAVE) only with XSAVE: CR4.OSXSAVE cannot be set without it", .fieldsRequire([osxsave], xsave)),
         StructuralRule("xsave-extensions-need-xsave", "XSAVEOPT, XSAVEC, XGETBV1 and XSAVES only with XSAVE", .fieldsRequire(xsaveExtensions, xsave)),
         StructuralRule("avx-needs-xsave", "AVX-family features only with XSAVE", .fieldsRequire(avxFamily, xsave)),
         StructuralRule("avx512-needs-xsave", "AVX-512-family features only with XSAVE", .fieldsRequire(avx512Family, xsave)),

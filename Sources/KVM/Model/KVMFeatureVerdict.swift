@@ -27,6 +27,15 @@ extension SupportedPrediction {
         let version = kernel.version
         guard let trace = capabilities.trace(macro: macro) else {
             if let (word, bit, first) = Self.firstProfile(naming: macro) {
+                // No capability row in this kernel, but a leaf rule may still set the bit (6.1's
+                // `entry->edx &= (1 << 8)` for 0x80000007's invariant TSC): the table is the answer.
+                let field = word.field(bit: bit)
+                if snapshot.isSet(field) {
+                    let why = rule(for: field)?.summary ?? "the leaf's rule in __do_cpuid_func sets it"
+                    return KVMFeatureVerdict(feature: shown, macro: macro, kernel: version, offered: true, field: field,
+                                             summary: "offered by \(version): \(why)",
+                                             steps: ["Linux \(version) KVM has no capability row for \(macro); \(why)"])
+                }
                 var summary = first > version
                     ? "not offered by kernel \(version) — KVM's \(word.name) mask lacks it before \(first)"
                     : "not offered by kernel \(version) — KVM's \(word.name) mask lacks it"

@@ -18,7 +18,8 @@ enum ScenarioLexer {
     static func tokens(_ text: String) -> [ScenarioToken] {
         var result: [ScenarioToken] = []
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift, so Windows line ends must be named as separators too.
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
             var line = Array(rawLine)
             if line.last == "\r" { line.removeLast() }

@@ -14,7 +14,7 @@ public struct BrandStringDecoder: LeafDecoder {
             guard let r = snapshot.registers(leaf) else { return }
             words += [r.eax, r.ebx, r.ecx, r.edx]
         }
-        var text = Substring(VendorText.ascii(words))
+        var text = Substring(Snapshot.ascii(words))
         while text.first == " " { text.removeFirst() }
         while text.last == " " { text.removeLast() }
         fields.append(DecodedField(field: CPUIDField(0x8000_0002, 0, .eax, bits: 31, 0), name: "brand_string",

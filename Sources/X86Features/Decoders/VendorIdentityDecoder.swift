@@ -10,7 +10,7 @@ public struct VendorIdentityDecoder: LeafDecoder {
     public func decode(_ snapshot: Snapshot, into fields: inout [DecodedField]) {
         let leaf = leaves[0]
         guard ImplementedLeaves.contains(leaf, in: snapshot), let r = snapshot.registers(leaf) else { return }
-        let vendor = VendorText.ascii([r.ebx, r.edx, r.ecx])
+        let vendor = Snapshot.ascii([r.ebx, r.edx, r.ecx])
         fields += [
             DecodedField(field: CPUIDField(leaf, 0, .eax, bits: 31, 0),
                          name: leaf == 0 ? "max_basic_leaf" : "max_extended_leaf", value: r.eax, reading: .hex),
@@ -29,28 +29,12 @@ public struct HypervisorIdentityDecoder: LeafDecoder {
     public func decode(_ snapshot: Snapshot, into fields: inout [DecodedField]) {
         let leaf: UInt32 = 0x4000_0000
         guard ImplementedLeaves.contains(leaf, in: snapshot), let r = snapshot.registers(leaf) else { return }
-        let signature = VendorText.ascii([r.ebx, r.ecx, r.edx])
+        let signature = Snapshot.ascii([r.ebx, r.ecx, r.edx])
         fields += [
             DecodedField(field: CPUIDField(leaf, 0, .eax, bits: 31, 0), name: "max_hypervisor_leaf",
                          value: r.eax, reading: .hex),
             DecodedField(field: CPUIDField(leaf, 0, .ebx, bits: 31, 0), name: "hypervisor_id", value: r.ebx,
                          reading: .text(signature.isEmpty ? "(none)" : signature)),
         ]
-    }
-}
-
-/// Register words as the ASCII text CPUID packs into them (little-endian, NUL-terminated).
-enum VendorText {
-    static func ascii(_ words: [UInt32]) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(words.count * 4)
-        outer: for word in words {
-            for shift in stride(from: 0, to: 32, by: 8) {
-                let byte = UInt8(truncatingIfNeeded: word >> UInt32(shift))
-                if byte == 0 { break outer }
-                bytes.append(byte >= 0x20 && byte < 0x7f ? byte : UInt8(ascii: "?"))
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
