@@ -1,6 +1,5 @@
 import ArgumentParser
 import CPUID
-import Foundation
 import X86Features
 
 /// `vcpuid explain FEATURE`: everything vcpuid knows about one Linux feature, and whether this CPU
@@ -37,7 +36,7 @@ struct ExplainCommand: ParsableCommand {
         let catalogue = FeatureCatalogue.shared
         guard let feature = catalogue.lookup(self.feature) else {
             let needle = FeatureCatalogue.shared.features.filter {
-                $0.name.lowercased().contains(self.feature.lowercased().replacingOccurrences(of: "-", with: "_"))
+                $0.name.lowercased().contains(self.feature.lowercased().replacing("-", with: "_"))
             }.prefix(8).map(\.name)
             let hint = needle.isEmpty ? "" : " (did you mean \(needle.joined(separator: ", "))?)"
             throw ValidationError("no feature or bug named '\(self.feature)'\(hint)")
@@ -65,15 +64,15 @@ struct ExplainCommand: ParsableCommand {
                 perKernel.append([
                     "kernel": p.version.description,
                     "exists": feature.exists(in: p),
-                    "number": feature.kernelSpelling(in: p) ?? NSNull(),
-                    "proc": feature.procName(in: p) ?? NSNull(),
+                    "number": feature.kernelSpelling(in: p) ?? JSONNull(),
+                    "proc": feature.procName(in: p) ?? JSONNull(),
                 ])
             }
             print(try FlagsCommand.json([
                 "macro": feature.macro,
                 "kind": feature.kind.rawValue,
-                "source": origin?.description ?? feature.later.map { "scattered: \($0.field) from v\($0.addedIn) at \($0.number)" } ?? NSNull(),
-                "qemu": feature.qemuName ?? NSNull(),
+                "source": origin?.description ?? feature.later.map { "scattered: \($0.field) from v\($0.addedIn) at \($0.number)" } ?? JSONNull(),
+                "qemu": feature.qemuName ?? JSONNull(),
                 "addedIn": feature.addedIn.description,
                 "kernels": perKernel,
                 "dependsOn": needs,

@@ -1,6 +1,6 @@
 import ArgumentParser
 import CPUID
-import Foundation
+import FoundationEssentials
 import X86Features
 
 /// `vcpuid flags`: the /proc/cpuinfo `flags` and `bugs` lines a kernel would print for a CPU,
@@ -48,7 +48,7 @@ struct FlagsCommand: ParsableCommand {
         let profile = try KernelChoice.profile(kernel, live: input.file == nil)
         var options = BootOptions(commandLine: boot ?? "")
         if boot == nil, compare == "/proc/cpuinfo", input.file == nil,
-           let cmdline = try? String(contentsOfFile: "/proc/cmdline", encoding: .utf8) {
+           let cmdline = try? TextFile.string(path: "/proc/cmdline") {
             options = BootOptions(commandLine: cmdline)
         }
         if let clear { try FeatureClearList.apply(clear, to: &options) }
@@ -77,9 +77,9 @@ struct FlagsCommand: ParsableCommand {
     private func runComparison(_ view: LinuxView, cpuinfoPath: String) throws {
         let text: String
         do {
-            text = try String(contentsOfFile: cpuinfoPath, encoding: .utf8)
+            text = try TextFile.string(path: cpuinfoPath)
         } catch {
-            throw ValidationError("cannot read \(cpuinfoPath): \(error.localizedDescription)")
+            throw ValidationError("cannot read \(cpuinfoPath): \(error.reason)")
         }
         let info: ProcCPUInfo
         do {
@@ -98,7 +98,7 @@ struct FlagsCommand: ParsableCommand {
                     "name": difference.name,
                     "kind": difference.isBug ? "bug" : "flag",
                     "side": difference.side.rawValue,
-                    "macro": difference.macro ?? NSNull(),
+                    "macro": difference.macro ?? JSONNull(),
                 ]
                 switch difference.verdict {
                 case let .outsideCPUID(reason):
@@ -141,10 +141,11 @@ struct FlagsCommand: ParsableCommand {
 }
 
 extension FlagsCommand {
-    /// Pretty, key-sorted JSON text of a Foundation object tree.
+    /// Pretty, key-sorted JSON text of a `JSONTree`-shaped `[String: Any]` tree.
     static func json(_ object: Any) throws -> String {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(JSONTree(object)), as: UTF8.self)
     }
 
     /// Rows as left-aligned columns separated by two spaces; the last column is not padded.
@@ -156,7 +157,7 @@ extension FlagsCommand {
         }
         return rows.map { row in
             row.enumerated().map { i, cell in
-                i < row.count - 1 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) : cell
+                i < row.count - 1 ? cell.padded(to: widths[i]) : cell
             }.joined(separator: "  ")
         }.joined(separator: "\n")
     }
@@ -172,8 +173,8 @@ extension FlagsCommand {
                 }
                 return KernelProfile.for(version)
             }
-            if live, let release = try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8),
-               let version = KernelVersion(release.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            if live, let release = try? TextFile.string(path: "/proc/sys/kernel/osrelease"),
+               let version = KernelVersion(release.trimmingWhitespace()) {
                 return KernelProfile.for(version)
             }
             return KernelProfile.all[KernelProfile.all.count - 1]
@@ -184,7 +185,7 @@ extension FlagsCommand {
     enum FeatureClearList {
         static func apply(_ list: String, to options: inout BootOptions) throws {
             let newest = KernelProfile.all[KernelProfile.all.count - 1]
-            for item in list.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+            for item in list.split(separator: ",").map({ $0.trimmingSpaces() }) where !item.isEmpty {
                 if let option = BootOptions.Switch(rawValue: item.lowercased()) {
                     options.switches.append(option)
                 } else if Int(item) != nil {

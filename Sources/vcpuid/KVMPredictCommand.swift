@@ -1,6 +1,6 @@
 import ArgumentParser
 import CPUID
-import Foundation
+import FoundationEssentials
 import KVM
 import X86Features
 
@@ -101,8 +101,8 @@ struct KVMModelOptions: ParsableArguments {
     /// The kernel version asked for, or the running kernel's.
     func kernelVersion() throws -> KernelVersion {
         if let kernel, let version = KernelVersion(kernel) { return version }
-        let release = (try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8)) ?? ""
-        guard let version = KernelVersion(release.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        let release = (try? TextFile.string(path: "/proc/sys/kernel/osrelease")) ?? ""
+        guard let version = KernelVersion(release.trimmingWhitespace()) else {
             throw ValidationError("cannot tell the running kernel's version from /proc/sys/kernel/osrelease; give --kernel")
         }
         return version

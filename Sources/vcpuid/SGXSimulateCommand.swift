@@ -1,6 +1,5 @@
 import ArgumentParser
 import CPUID
-import Foundation
 import SGX
 
 /// `vcpuid sgx simulate FILE`: runs a scenario on the enclave-thread model and checks its expectations.
@@ -39,13 +38,9 @@ struct SGXSimulateCommand: ParsableCommand {
     func run() throws {
         let text: String
         do {
-            if file == "-" {
-                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-            } else {
-                text = try String(contentsOfFile: file, encoding: .utf8)
-            }
+            text = try TextFile.string(path: file)
         } catch {
-            SGXTable.printError("\(file): error: cannot read the scenario: \(error.localizedDescription)")
+            SGXTable.printError("\(file): error: cannot read the scenario: \(error.reason)")
             throw ExitCode(2)
         }
         var scenario: SGXScenario

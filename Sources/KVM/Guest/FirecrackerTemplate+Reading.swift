@@ -1,16 +1,15 @@
 import CPUID
-import Foundation
 
 extension FirecrackerTemplate {
     /// Reads a template file; every error names the file and, where it can, line and column.
     public static func read(path: String) throws(FirecrackerTemplateError) -> FirecrackerTemplate {
-        let data: Data
+        let bytes: [UInt8]
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            bytes = try TextFile.bytes(path: path)
         } catch {
-            throw FirecrackerTemplateError(file: path, message: "cannot read the file: \(error.localizedDescription)")
+            throw FirecrackerTemplateError(file: path, message: "cannot read the file: \(error.reason)")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             throw FirecrackerTemplateError(file: path, message: "the file is not UTF-8 text")
         }
         return try parse(text, file: path)

@@ -1,5 +1,4 @@
 import CPUID
-import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -219,21 +218,10 @@ public struct FirecrackerTemplate: Hashable, Sendable {
 
     /// Writes the template atomically: a temporary file next to `path`, renamed over it.
     public func write(to path: String) throws(FirecrackerTemplateError) {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         do {
-            try Data(rendered().utf8).write(to: temporary)
-            guard rename(temporary.path, url.path) == 0 else {
-                let reason = String(cString: strerror(errno))
-                try? FileManager.default.removeItem(at: temporary)
-                throw FirecrackerTemplateError(file: path, message: "cannot write the template: \(reason)")
-            }
-        } catch let error as FirecrackerTemplateError {
-            throw error
+            try DumpWriter.writeAtomically(rendered(), to: path)
         } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw FirecrackerTemplateError(file: path, message: "cannot write the template: \(error.localizedDescription)")
+            throw FirecrackerTemplateError(file: path, message: "cannot write the template: \(error)")
         }
     }
 }
