@@ -53,6 +53,6 @@ if command -v perf >/dev/null; then
     for command in "$vcpuid dump" "cpuid -1 -r" "$vcpuid kvm supported --format raw" "$work/kvm_supported"; do
         # shellcheck disable=SC2086
         printf '%-60s %s\n' "$command" "$(perf stat -r 50 -x, -e task-clock,page-faults $command 2>&1 >/dev/null \
-            | awk -F, '{ printf "%s %s  ", $1, $3 }')"
+            | awk -F, '{ printf "%s %s %s  ", $1, $2, $3 }')"
     done
 fi

@@ -1,7 +1,7 @@
 /*
  * alternate: whole-process wall time of several commands, run in turn (A B C A B C ...) so that every
  * command sees the same machine load; prints each command's median and minimum and its ratio to the
- * last command (the reference). posix_spawnp + waitpid, standard output to /dev/null; a command that
+ * last command (the reference); long program paths are shown by their last component. posix_spawnp + waitpid, standard output to /dev/null; a command that
  * fails stops the measurement.
  * Usage: alternate RUNS -- CMD [ARGS...] -- CMD [ARGS...] [-- ...]
  * Build: Benchmarks/c/build.sh
@@ -75,7 +75,9 @@ int main(int argc, char **argv) {
     for (int c = 0; c < count; c++) {
         char line[61] = "";
         for (char **a = commands[c]; *a && strlen(line) < 59; a++) {
-            strncat(line, *a, sizeof line - strlen(line) - 1);
+            const char *word = *a;
+            if (a == commands[c] && strlen(word) > 24 && strrchr(word, '/')) word = strrchr(word, '/') + 1;
+            strncat(line, word, sizeof line - strlen(line) - 1);
             strncat(line, " ", sizeof line - strlen(line) - 1);
         }
         double *t = &times[c * runs];
