@@ -36,4 +36,27 @@ final class StartupLinkageTests: XCTestCase {
         XCTAssertNil(data.range(of: needle), "vcpuid names libFoundation.so: some module imports full Foundation")
         XCTAssertNil(data.range(of: Data("lib_FoundationICU.so".utf8)), "vcpuid names lib_FoundationICU.so")
     }
+
+    /// The commands whose Foundation calls were replaced still behave: errors carry the C library's reason,
+    /// `sgx explore` prints its time with three decimals, list items are trimmed.
+    func testReplacedFoundationCallsStillBehave() throws {
+        let flags = try CLI.run(["flags", "--compare", "/nonexistent/cpuinfo"])
+        XCTAssertNotEqual(flags.status, 0)
+        XCTAssertTrue(flags.stderr.contains("cannot read /nonexistent/cpuinfo: No such file or directory"), flags.stderr)
+
+        let scenario = try CLI.run(["sgx", "simulate", "/nonexistent/scenario.sgx"])
+        XCTAssertEqual(scenario.status, 2)
+        XCTAssertTrue(scenario.stderr.contains("/nonexistent/scenario.sgx: error: cannot read the scenario: No such file"), scenario.stderr)
+
+        let explore = try CLI.run(["sgx", "explore", "--depth", "3"])
+        XCTAssertEqual(explore.status, 0, explore.stderr)
+        let summary = explore.stdout.split(separator: "\n").first { $0.hasPrefix("depth 3:") } ?? ""
+        XCTAssertNotNil(summary.range(of: #"in [0-9]+\.[0-9]{3} s \("#, options: .regularExpression), String(summary))
+
+        let spaced = try CLI.run(["flags", "--clear", " avx2 , sse4_2 ", "--json"])
+        let plain = try CLI.run(["flags", "--clear", "avx2,sse4_2", "--json"])
+        XCTAssertEqual(spaced.status, 0, spaced.stderr)
+        XCTAssertEqual(spaced.stdout, plain.stdout)
+        XCTAssertTrue(plain.stdout.contains("\"flags\" : ["), plain.stdout)
+    }
 }
