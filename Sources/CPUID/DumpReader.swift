@@ -78,7 +78,7 @@ public enum DumpReader {
     }
 
     /// Rejects what no text dump contains: NUL and other control bytes.
-    static func checkText(_ bytes: UnsafeBufferPointer<UInt8>, name: String) throws(DumpError) {
+    public static func checkText(_ bytes: UnsafeBufferPointer<UInt8>, name: String) throws(DumpError) {
         for i in 0..<bytes.count {
             let b = bytes[i]
             if (b < 32 && b != 10 && b != 13 && b != 9) || b == 127 {
@@ -88,7 +88,7 @@ public enum DumpReader {
     }
 
     /// Reads a whole file (or standard input), refusing more than `sizeLimit` bytes.
-    static func readBytes(path: String, limit: Int = sizeLimit) throws(DumpError) -> [UInt8] {
+    public static func readBytes(path: String) throws(DumpError) -> [UInt8] {
         let name = path == "-" ? "<stdin>" : path
         let fd: Int32 = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw DumpError(file: name, kind: .unreadable(Errno.describe(errno))) }
@@ -97,8 +97,8 @@ public enum DumpReader {
         guard fstat(fd, &info) == 0 else { throw DumpError(file: name, kind: .unreadable(Errno.describe(errno))) }
         if info.st_mode & S_IFMT == S_IFDIR { throw DumpError(file: name, kind: .unreadable("it is a directory")) }
         let isRegular = info.st_mode & S_IFMT == S_IFREG
-        if isRegular, info.st_size > limit {
-            throw DumpError(file: name, kind: .tooLarge(bytes: Int(info.st_size), limit: limit))
+        if isRegular, info.st_size > sizeLimit {
+            throw DumpError(file: name, kind: .tooLarge(bytes: Int(info.st_size), limit: sizeLimit))
         }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(isRegular ? Int(info.st_size) + 1 : 1 << 16)
@@ -111,7 +111,7 @@ public enum DumpReader {
             }
             if count == 0 { break }
             bytes.append(contentsOf: chunk[0..<count])
-            if bytes.count > limit { throw DumpError(file: name, kind: .tooLarge(bytes: bytes.count, limit: limit)) }
+            if bytes.count > sizeLimit { throw DumpError(file: name, kind: .tooLarge(bytes: bytes.count, limit: sizeLimit)) }
         }
         return bytes
     }

@@ -48,7 +48,7 @@ struct FlagsCommand: ParsableCommand {
         let profile = try KernelChoice.profile(kernel, live: input.file == nil)
         var options = BootOptions(commandLine: boot ?? "")
         if boot == nil, compare == "/proc/cpuinfo", input.file == nil,
-           let cmdline = try? TextFile.string(path: "/proc/cmdline") {
+           let cmdline = try? String(contentsOfFile: "/proc/cmdline", encoding: .utf8) {
             options = BootOptions(commandLine: cmdline)
         }
         if let clear { try FeatureClearList.apply(clear, to: &options) }
@@ -76,10 +76,13 @@ struct FlagsCommand: ParsableCommand {
 
     private func runComparison(_ view: LinuxView, cpuinfoPath: String) throws {
         let text: String
-        do {
-            text = try TextFile.string(path: cpuinfoPath)
+        do throws(DumpError) {
+            let bytes = try DumpReader.readBytes(path: cpuinfoPath)
+            try bytes.withUnsafeBufferPointer { buffer throws(DumpError) in try DumpReader.checkText(buffer, name: cpuinfoPath) }
+            text = String(decoding: bytes, as: UTF8.self)
         } catch {
-            throw ValidationError("cannot read \(cpuinfoPath): \(error.reason)")
+            let message = if case .binary = error.kind { "binary data: expected /proc/cpuinfo text" } else { error.message }
+            throw ValidationError("\(error.file)\(error.line.map { ":\($0)" } ?? ""): \(message)")
         }
         let info: ProcCPUInfo
         do {
@@ -173,7 +176,7 @@ extension FlagsCommand {
                 }
                 return KernelProfile.for(version)
             }
-            if live, let release = try? TextFile.string(path: "/proc/sys/kernel/osrelease"),
+            if live, let release = try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8),
                let version = KernelVersion(release.trimmingWhitespace()) {
                 return KernelProfile.for(version)
             }

@@ -101,7 +101,7 @@ struct KVMModelOptions: ParsableArguments {
     /// The kernel version asked for, or the running kernel's.
     func kernelVersion() throws -> KernelVersion {
         if let kernel, let version = KernelVersion(kernel) { return version }
-        let release = (try? TextFile.string(path: "/proc/sys/kernel/osrelease")) ?? ""
+        let release = (try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8)) ?? ""
         guard let version = KernelVersion(release.trimmingWhitespace()) else {
             throw ValidationError("cannot tell the running kernel's version from /proc/sys/kernel/osrelease; give --kernel")
         }

@@ -37,10 +37,10 @@ struct SGXSimulateCommand: ParsableCommand {
 
     func run() throws {
         let text: String
-        do {
-            text = try TextFile.string(path: file)
+        do throws(DumpError) {
+            text = String(decoding: try DumpReader.readBytes(path: file), as: UTF8.self)
         } catch {
-            SGXTable.printError("\(file): error: cannot read the scenario: \(error.reason)")
+            SGXTable.printError("\(error.file): error: \(error.message)")
             throw ExitCode(2)
         }
         var scenario: SGXScenario

@@ -5,9 +5,9 @@ extension FirecrackerTemplate {
     public static func read(path: String) throws(FirecrackerTemplateError) -> FirecrackerTemplate {
         let bytes: [UInt8]
         do {
-            bytes = try TextFile.bytes(path: path)
+            bytes = try DumpReader.readBytes(path: path)
         } catch {
-            throw FirecrackerTemplateError(file: path, message: "cannot read the file: \(error.reason)")
+            throw FirecrackerTemplateError(file: path, message: error.message)
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw FirecrackerTemplateError(file: path, message: "the file is not UTF-8 text")
