@@ -4,7 +4,7 @@
 #
 #   Benchmarks/startup.sh [RUNS] [VCPUID]
 #
-# RUNS defaults to 200. VCPUID defaults to the build the README installs, made here with the same command:
+# RUNS defaults to 200. VCPUID defaults to the install build of docs/startup.md, made here with the same command:
 #   swift build -c release --static-swift-stdlib -Xswiftc -static-executable --scratch-path .build-install
 # Set DYNAMIC=1 to also build and measure the default dynamic release build (.build/release/vcpuid).
 # Set CPU=N to pin the measurement (and its children) to one CPU with taskset (default: CPU 1; CPU= to not pin).
