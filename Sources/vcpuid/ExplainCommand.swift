@@ -1,6 +1,5 @@
 import ArgumentParser
 import CPUID
-import Foundation
 import X86Features
 
 /// `vcpuid explain FEATURE`: everything vcpuid knows about one Linux feature, and whether this CPU
@@ -68,15 +67,15 @@ struct ExplainCommand: ParsableCommand {
                 perKernel.append([
                     "kernel": p.version.description,
                     "exists": feature.exists(in: p),
-                    "number": feature.kernelSpelling(in: p) ?? NSNull(),
-                    "proc": feature.procName(in: p) ?? NSNull(),
+                    "number": feature.kernelSpelling(in: p) ?? JSONNull(),
+                    "proc": feature.procName(in: p) ?? JSONNull(),
                 ])
             }
             print(try FlagsCommand.json([
                 "macro": feature.macro,
                 "kind": feature.kind.rawValue,
-                "source": origin?.description ?? feature.later.map { "scattered: \($0.field) from v\($0.addedIn) at \($0.number)" } ?? NSNull(),
-                "qemu": feature.qemuName ?? NSNull(),
+                "source": origin?.description ?? feature.later.map { "scattered: \($0.field) from v\($0.addedIn) at \($0.number)" } ?? JSONNull(),
+                "qemu": feature.qemuName ?? JSONNull(),
                 "addedIn": feature.addedIn.description,
                 "kernels": perKernel,
                 "dependsOn": needs,

@@ -1,6 +1,6 @@
 import ArgumentParser
 import CPUID
-import Foundation
+import FoundationEssentials
 import X86Features
 
 /// `vcpuid flags`: the /proc/cpuinfo `flags` and `bugs` lines a kernel would print for a CPU,
@@ -106,7 +106,7 @@ struct FlagsCommand: ParsableCommand {
                     "name": difference.name,
                     "kind": difference.isBug ? "bug" : "flag",
                     "side": difference.side.rawValue,
-                    "macro": difference.macro ?? NSNull(),
+                    "macro": difference.macro ?? JSONNull(),
                 ]
                 switch difference.verdict {
                 case let .outsideCPUID(reason):
@@ -149,10 +149,11 @@ struct FlagsCommand: ParsableCommand {
 }
 
 extension FlagsCommand {
-    /// Pretty, key-sorted JSON text of a Foundation object tree.
+    /// Pretty, key-sorted JSON text of a `JSONTree`-shaped `[String: Any]` tree.
     static func json(_ object: Any) throws -> String {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(JSONTree(object)), as: UTF8.self)
     }
 
     /// Rows as left-aligned columns separated by two spaces; the last column is not padded.
@@ -164,7 +165,7 @@ extension FlagsCommand {
         }
         return rows.map { row in
             row.enumerated().map { i, cell in
-                i < row.count - 1 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) : cell
+                i < row.count - 1 ? cell.padded(to: widths[i]) : cell
             }.joined(separator: "  ")
         }.joined(separator: "\n")
     }
@@ -206,7 +207,7 @@ extension FlagsCommand {
     enum FeatureClearList {
         static func apply(_ list: String, to options: inout BootOptions) throws {
             let newest = KernelProfile.all[KernelProfile.all.count - 1]
-            for item in list.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+            for item in list.split(separator: ",").map({ $0.trimmingSpaces() }) where !item.isEmpty {
                 if let option = BootOptions.Switch(rawValue: item.lowercased()) {
                     options.switches.append(option)
                 } else if let number = Int(item) {

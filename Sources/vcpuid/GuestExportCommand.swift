@@ -1,6 +1,5 @@
 import ArgumentParser
 import CPUID
-import Foundation
 import KVM
 
 /// `vcpuid guest export`: the composed table in another VMM's terms.
@@ -89,6 +88,6 @@ func printToStandardError(_ text: String) {
 
 struct StandardErrorStream: TextOutputStream {
     mutating func write(_ string: String) {
-        FileHandle.standardError.write(Data(string.utf8))
+        writeToStandardError(string)
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import CPUID
-import Foundation
 import KVM
 import X86Features
 
@@ -49,7 +51,7 @@ struct GuestPolicyOptions: ParsableArguments {
 
     /// Splits `a,b , c` into names.
     static func names(_ list: String) -> [String] {
-        list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        list.split(separator: ",").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
     }
 
     /// The edits in the order they were typed. ArgumentParser groups each option's values; the command line

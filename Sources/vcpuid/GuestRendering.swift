@@ -1,6 +1,6 @@
 import ArgumentParser
 import CPUID
-import Foundation
+import FoundationEssentials
 import KVM
 
 /// Text and JSON forms of a guest composition, shared by `guest show`, `verify` and `export`.

@@ -1,6 +1,5 @@
 import ArgumentParser
 import CPUID
-import Foundation
 import KVM
 
 /// `vcpuid guest verify`: compose, apply with KVM_SET_CPUID2, run a real guest, and compare.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import CPUID
-import Foundation
+import FoundationEssentials
 import KVM
 import X86Features
 

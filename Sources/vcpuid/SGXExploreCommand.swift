@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import Dispatch
 import SGX
 
 /// `vcpuid sgx explore`: breadth-first search over operation sequences, checking the model's invariants.
@@ -148,7 +148,7 @@ struct SGXExploreCommand: ParsableCommand {
             }
         }
         lines.append("")
-        lines.append("depth \(depth): \(states) states, \(transitions) transitions (both searches) in \(String(format: "%.3f", seconds)) s (\(Int(rate)) transitions/s)")
+        lines.append("depth \(depth): \(states) states, \(transitions) transitions (both searches) in \(fixedPoint(seconds, digits: 3)) s (\(Int(rate)) transitions/s)")
         lines.append(violations == 0 ? "invariants: all hold" : "invariants: \(violations) violated")
         return lines.joined(separator: "\n")
     }

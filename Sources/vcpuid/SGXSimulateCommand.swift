@@ -1,6 +1,5 @@
 import ArgumentParser
 import CPUID
-import Foundation
 import SGX
 
 /// `vcpuid sgx simulate FILE`: runs a scenario on the enclave-thread model and checks its expectations.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Aligned plain-text tables and JSON output for the `vcpuid sgx` commands.
 enum SGXTable {
@@ -12,7 +12,7 @@ enum SGXTable {
         }
         return all.map { row in
             row.enumerated().map { i, cell in
-                i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                i == row.count - 1 ? cell : cell.padded(to: widths[i])
             }.joined(separator: "  ")
         }.joined(separator: "\n")
     }
@@ -25,6 +25,6 @@ enum SGXTable {
 
     /// Writes to standard error, for diagnostics that must not mix with the report.
     static func printError(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        writeToStandardError(text + "\n")
     }
 }

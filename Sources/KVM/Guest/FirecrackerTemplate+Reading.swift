@@ -1,5 +1,4 @@
 import CPUID
-import Foundation
 
 extension FirecrackerTemplate {
     /// Reads a template file; every error names the file and, where it can, line and column.

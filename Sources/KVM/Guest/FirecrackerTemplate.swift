@@ -1,8 +1,4 @@
 import CPUID
-import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A Firecracker custom CPU template (docs/cpu_templates/schema.json in Firecracker): CPUID modifiers that set,
 /// clear or keep each bit of a register, MSR modifiers, and the members Firecracker uses on other architectures.
