@@ -50,7 +50,9 @@ public enum DumpWriter {
         let slash = path.lastIndex(of: "/")
         let folder = slash.map { String(path[...$0]) } ?? ""
         let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        var template = Array("\(folder).\(base).tmp-XXXXXX".utf8CString)
+        // mkstemp replaces the template's last six characters, which must be "X", with a unique suffix.
+        let uniqueSuffix = String(repeating: "X", count: 6)
+        var template = Array("\(folder).\(base).tmp-\(uniqueSuffix)".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw .io(path: path, operation: "creating a temporary file for", errno: errno) }
         let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

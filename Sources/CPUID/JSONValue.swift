@@ -161,7 +161,7 @@ struct JSONParser {
                     let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
                     out.append(contentsOf: Array(String(Character(scalar)).utf8))
                 default:
-                    throw error("a valid escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)", at: i - 1)
+                    throw error("a valid escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\u and four hex digits)", at: i - 1)
                 }
                 continue
             }
