@@ -144,7 +144,7 @@ struct FlagsCommand: ParsableCommand {
                 print(Self.table(rows))
             }
         }
-        if !comparison.unexplained.isEmpty { throw ExitCode(1) }
+        if !comparison.unexplained.isEmpty { throw ExitCode(ExitStatus.negativeVerdict) }
     }
 }
 

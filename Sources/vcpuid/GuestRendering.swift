@@ -121,13 +121,14 @@ enum GuestRendering {
         var problems: [String]
     }
 
-    /// Composes; with `json`, a refusal is printed as JSON on standard output and the command exits 1.
+    /// Composes; with `json`, a refusal is printed as JSON on standard output and the command exits with
+    /// `ExitStatus.failure`, as a refusal printed as text does.
     static func compose(_ policy: GuestPolicyOptions, json: Bool, qemuNames: Bool = false) throws -> (GuestComposition, GuestFeatureTable) {
         do {
             return try policy.compose(qemuNames: qemuNames)
         } catch let error as GuestPolicyError where json {
             print(try Self.json(RefusalJSON(problems: error.problems.map(\.description))))
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.failure)
         }
     }
 

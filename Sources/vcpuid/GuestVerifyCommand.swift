@@ -40,7 +40,7 @@ struct GuestVerifyCommand: ParsableCommand {
         } else {
             print(GuestVerificationText.render(verification, directory: directory))
         }
-        if !verification.passed { throw ExitCode(1) }
+        if !verification.passed { throw ExitCode(ExitStatus.negativeVerdict) }
     }
 }
 

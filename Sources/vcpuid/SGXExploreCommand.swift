@@ -113,7 +113,7 @@ struct SGXExploreCommand: ParsableCommand {
             print(render(outputs, states: totalStates, transitions: totalTransitions, seconds: totalSeconds,
                          rate: rate, violations: violations))
         }
-        if violations > 0 { throw ExitCode(1) }
+        if violations > 0 { throw ExitCode(ExitStatus.negativeVerdict) }
     }
 
     static func describe(_ c: EnclaveConfiguration) -> String {

@@ -53,7 +53,7 @@ struct SGXSimulateCommand: ParsableCommand {
             try bytes.withUnsafeBufferPointer { buffer throws(DumpError) in try DumpReader.checkText(buffer, name: name) }
             guard let text = String(validating: bytes, as: UTF8.self) else {
                 SGXTable.printError("\(name): error: expected UTF-8 text (a scenario, one step per line)")
-                throw ExitCode(2)
+                throw ExitCode(ExitStatus.failure)
             }
             return text
         } catch let error as DumpError {
@@ -64,7 +64,7 @@ struct SGXSimulateCommand: ParsableCommand {
             default: error.message
             }
             SGXTable.printError("\(place): error: \(message)")
-            throw ExitCode(2)
+            throw ExitCode(ExitStatus.failure)
         }
     }
 
@@ -75,7 +75,7 @@ struct SGXSimulateCommand: ParsableCommand {
             scenario = try ScenarioParser.parse(text, name: file == "-" ? "<stdin>" : file)
         } catch {
             SGXTable.printError(error.description)
-            throw ExitCode(2)
+            throw ExitCode(ExitStatus.failure)
         }
         if let cpuidDump {
             let platform: SGXPlatform
@@ -83,7 +83,7 @@ struct SGXSimulateCommand: ParsableCommand {
                 platform = SGXPlatform(try DumpReader.read(path: cpuidDump).first)
             } catch {
                 SGXTable.printError("\(error)")
-                throw ExitCode(2)
+                throw ExitCode(ExitStatus.failure)
             }
             scenario.configuration.cpuSGX1 = platform.sgx1
             scenario.configuration.cpuEDECCSSA = platform.edeccssa
@@ -106,7 +106,7 @@ struct SGXSimulateCommand: ParsableCommand {
                     SGXTable.printError("\(result.scenario):\(fault.line): unexpected \(fault.fault) from \(fault.operation): \(fault.rule)")
                 }
             }
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.negativeVerdict)
         }
     }
 

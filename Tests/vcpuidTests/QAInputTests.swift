@@ -87,7 +87,7 @@ final class QAInputTests: XCTestCase {
 
     func testAFailureWhileRunningDoesNotPrintTheRootUsage() throws {
         let r = try CLI.run(["explain", "no_such_feature_at_all", fixture])
-        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.stderr.hasPrefix("Error: no feature or bug named"), r.stderr)
         XCTAssertFalse(r.stderr.contains("Usage: vcpuid <subcommand>"), r.stderr)
         let usage = try CLI.run(["dump", "--format", "xyz"])
