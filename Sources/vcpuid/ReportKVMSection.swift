@@ -49,18 +49,52 @@ extension ReportCommand {
         return ReportSection(key: "kvm", title: "KVM", rows: rows)
     }
 
-    /// The count, the first few features with their reasons as detail lines, and every one of them in JSON.
+    /// The count, then one detail line per register and reason (features that fail for the same reason in
+    /// the same register read as one line), the first few groups unless `verbose`; every feature in JSON.
     static func unofferedRow(_ report: KVMUnofferedReport, fromLiveTable: Bool, verbose: Bool) -> ReportRow {
         let features = report.features
         let json: ReportValue = .list(features.map { feature in
             .object([("name", .text(feature.name)), ("field", .text(feature.field.description)), ("reason", .text(feature.reason))])
         })
+        let groups = UnofferedGroup.grouping(features)
         let whose = fromLiveTable ? "host features this KVM does not offer" : "host features KVM would not offer (model)"
-        let shown = verbose ? features.count : min(features.count, unofferedShown)
+        let shown = verbose ? groups.count : min(groups.count, unofferedShown)
         var text = "\(features.count) \(whose)"
-        if shown < features.count { text += "; \(shown) shown, all with --verbose or --json" }
-        var details = features.prefix(shown).map(\.description)
-        if shown < features.count { details.append("... and \(features.count - shown) more") }
+        if shown < groups.count { text += "; \(shown) of \(groups.count) groups shown, all with --verbose or --json" }
+        var details = groups.prefix(shown).map(\.description)
+        if shown < groups.count {
+            let rest = groups.dropFirst(shown).reduce(0) { $0 + $1.names.count }
+            details.append("... and \(rest) more in \(groups.count - shown) more groups")
+        }
         return ReportRow(key: "not_offered", label: "not offered", value: .shown(json, as: text), details: details)
+    }
+}
+
+/// Unoffered features that share a register and a reason, so that a module masking a whole register
+/// (kvm_pvm's leaf 1 ECX, say) reads as one line instead of a dozen.
+struct UnofferedGroup: CustomStringConvertible {
+    var register: String
+    var reason: String
+    var names: [String]
+
+    static func grouping(_ features: [KVMUnofferedFeature]) -> [UnofferedGroup] {
+        var groups: [UnofferedGroup] = []
+        for feature in features {
+            // The SDM notation of the whole register: the field's own description without its bit suffix.
+            let register = String(CPUIDField(feature.field.leaf, feature.field.subleaf, feature.field.register, bit: 0)
+                .description.dropLast(3))
+            if let i = groups.firstIndex(where: { $0.register == register && $0.reason == feature.reason }) {
+                groups[i].names.append(feature.name)
+            } else {
+                groups.append(UnofferedGroup(register: register, reason: feature.reason, names: [feature.name]))
+            }
+        }
+        return groups
+    }
+
+    var description: String {
+        names.count == 1
+            ? "\(names[0]) (\(register)): \(reason)"
+            : "\(register): \(names.joined(separator: " ")): \(reason)"
     }
 }
