@@ -7,21 +7,27 @@ enum JSONDumpReader {
     static let entryKeys: Set<String> = ["leaf", "subleaf", "eax", "ebx", "ecx", "edx", "indexed"]
 
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws(DumpError) -> [LogicalCPU] {
-        var parser = JSONParser(bytes, file: file)
-        let document = try parser.parseDocument()
-        func fail(_ expected: String, _ value: JSONValue) -> DumpError {
-            parser.error(expected, at: value.offset)
+        let document: PositionedJSON
+        do {
+            document = try JSONParser.parse(bytes)
+        } catch {
+            throw DumpError(file: file, line: error.position.line, column: error.position.column,
+                            kind: .syntax(expected: error.found.map { "\(error.expected), found \($0)" } ?? error.expected))
         }
-        guard case let .object(members, _) = document else { throw fail("a JSON object at the top", document) }
-        var cpusValue: JSONValue?
+        func fail(_ expected: String, at position: JSONPosition) -> DumpError {
+            DumpError(file: file, line: position.line, column: position.column, kind: .syntax(expected: expected))
+        }
+        func fail(_ expected: String, _ value: PositionedJSON) -> DumpError { fail(expected, at: value.position) }
+        guard case let .object(members) = document.content else { throw fail("a JSON object at the top", document) }
+        var cpusValue: PositionedJSON?
         for member in members {
             switch member.key {
             case "format":
-                guard case let .string(name, _) = member.value, name == formatName else {
+                guard case let .string(name) = member.value.content, name == formatName else {
                     throw fail("\"format\": \"\(formatName)\"", member.value)
                 }
             case "version":
-                guard case let .number(v, _, _) = member.value, v == Double(version) else {
+                guard case let .number(text) = member.value.content, Double(text) == Double(version) else {
                     throw fail("\"version\": \(version) (the only version this reader knows)", member.value)
                 }
             case "cpus": cpusValue = member.value
@@ -29,13 +35,12 @@ enum JSONDumpReader {
             }
         }
         guard let cpusValue else { throw fail("a \"cpus\" member", document) }
-        guard case let .array(cpuValues, _) = cpusValue else { throw fail("an array of CPUs for \"cpus\"", cpusValue) }
+        guard case let .array(cpuValues) = cpusValue.content else { throw fail("an array of CPUs for \"cpus\"", cpusValue) }
         var collector = CPUCollector(file: file)
-        var lines = LineCounter(bytes)
         for cpuValue in cpuValues {
-            guard case let .object(cpuMembers, _) = cpuValue else { throw fail("a CPU object", cpuValue) }
+            guard case let .object(cpuMembers) = cpuValue.content else { throw fail("a CPU object", cpuValue) }
             var number: Int?
-            var entriesValue: JSONValue?
+            var entriesValue: PositionedJSON?
             for member in cpuMembers {
                 switch member.key {
                 case "cpu":
@@ -43,27 +48,25 @@ enum JSONDumpReader {
                     guard n <= UInt32(Int32.max) else { throw fail("a CPU number below 2^31", member.value) }
                     number = Int(n)
                 case "entries": entriesValue = member.value
-                default: throw parser.error("only \"cpu\" and \"entries\" in a CPU object (found \"\(member.key)\")", at: member.keyOffset)
+                default: throw fail("only \"cpu\" and \"entries\" in a CPU object (found \"\(member.key)\")", at: member.keyPosition)
                 }
             }
             guard let number else { throw fail("a \"cpu\" number in each CPU object", cpuValue) }
-            guard let entriesValue, case let .array(entryValues, _) = entriesValue else {
+            guard let entriesValue, case let .array(entryValues) = entriesValue.content else {
                 throw fail("an \"entries\" array in each CPU object", entriesValue ?? cpuValue)
             }
-            try collector.begin(cpu: number, line: lines.line(at: cpuValue.offset))
+            try collector.begin(cpu: number, line: cpuValue.position.line)
             for entryValue in entryValues {
-                guard case let .object(fields, _) = entryValue else { throw fail("an entry object", entryValue) }
+                guard case let .object(fields) = entryValue.content else { throw fail("an entry object", entryValue) }
                 var values: [String: UInt32] = [:]
                 var indexed: Bool?
+                // The parser has refused duplicate member names, so each field is seen once.
                 for field in fields {
                     guard entryKeys.contains(field.key) else {
-                        throw parser.error("only leaf, subleaf, eax, ebx, ecx, edx, indexed in an entry (found \"\(field.key)\")", at: field.keyOffset)
-                    }
-                    if values[field.key] != nil || (field.key == "indexed" && indexed != nil) {
-                        throw parser.error("\"\(field.key)\" only once", at: field.keyOffset)
+                        throw fail("only leaf, subleaf, eax, ebx, ecx, edx, indexed in an entry (found \"\(field.key)\")", at: field.keyPosition)
                     }
                     if field.key == "indexed" {
-                        guard case let .bool(flag, _) = field.value else { throw fail("true or false for \"indexed\"", field.value) }
+                        guard case let .bool(flag) = field.value.content else { throw fail("true or false for \"indexed\"", field.value) }
                         indexed = flag
                     } else {
                         values[field.key] = try integer(field.value, field.key, fail)
@@ -77,25 +80,25 @@ enum JSONDumpReader {
                                        registers: Registers(eax: values["eax"] ?? 0, ebx: values["ebx"] ?? 0,
                                                             ecx: values["ecx"] ?? 0, edx: values["edx"] ?? 0),
                                        significantIndex: indexed ?? SubleafRules.hasSubleaves(leaf))
-                try collector.add(entry, line: lines.line(at: entryValue.offset))
+                try collector.add(entry, line: entryValue.position.line)
             }
         }
         return try collector.finish()
     }
 
-    private static func integer(_ value: JSONValue, _ what: String,
-                                _ fail: (String, JSONValue) -> DumpError) throws(DumpError) -> UInt32 {
-        switch value {
-        case let .string(text, _):
+    private static func integer(_ value: PositionedJSON, _ what: String,
+                                _ fail: (String, PositionedJSON) -> DumpError) throws(DumpError) -> UInt32 {
+        switch value.content {
+        case let .string(text):
             guard text.hasPrefix("0x"), text.count > 2, text.count <= 10, let v = UInt32(text.dropFirst(2), radix: 16) else {
                 throw fail("a hex string such as \"0x0000001f\" for \(what)", value)
             }
             return v
-        case let .number(_, text, _):
+        case let .number(text):
             guard let v = UInt32(text) else { throw fail("an integer from 0 to 4294967295 for \(what)", value) }
             return v
         default:
-            throw fail("a hex string or an integer for \(what), not \(value.kindName)", value)
+            throw fail("a hex string or an integer for \(what), not \(value.kindDescription)", value)
         }
     }
 }

@@ -19,7 +19,7 @@ extension FirecrackerTemplate {
     public static func parse(_ text: String, file: String) throws(FirecrackerTemplateError) -> FirecrackerTemplate {
         let root: PositionedJSON
         do {
-            root = try TemplateJSONParser.parse(text)
+            root = try JSONParser.parse(text)
         } catch {
             throw FirecrackerTemplateError(file: file, line: error.position.line, column: error.position.column,
                                            message: error.message)
@@ -38,20 +38,21 @@ private struct TemplateReader {
     }
 
     func template(_ root: PositionedJSON) throws(FirecrackerTemplateError) -> FirecrackerTemplate {
-        guard case let .object(members) = root.value else {
-            throw fail(root, "expected the template to be an object, found \(root.value.kindDescription)")
+        guard case let .object(members) = root.content else {
+            throw fail(root, "expected the template to be an object, found \(root.kindDescription)")
         }
         var cpuid: [FirecrackerTemplate.CPUIDModifier] = []
         var msrs: [FirecrackerTemplate.MSRModifier] = []
-        var others: [TemplateJSON.Member] = []
-        for (member, node) in zip(members, root.children) {
+        var others: [JSONValue.Member] = []
+        for member in members {
+            let node = member.value
             switch member.key {
             case "cpuid_modifiers":
                 for item in try array(node, "cpuid_modifiers") { cpuid.append(try cpuidModifier(item)) }
             case "msr_modifiers":
                 for item in try array(node, "msr_modifiers") { msrs.append(try msrModifier(item)) }
             case _ where FirecrackerTemplate.knownMembers.contains(member.key):
-                others.append(member)
+                others.append(JSONValue.Member(member.key, node.value))
             default:
                 let known = FirecrackerTemplate.knownMembers.sorted().joined(separator: ", ")
                 throw fail(node, "unknown member \"\(member.key)\"; a custom CPU template has \(known)")
@@ -63,16 +64,17 @@ private struct TemplateReader {
     }
 
     func array(_ node: PositionedJSON, _ what: String) throws(FirecrackerTemplateError) -> [PositionedJSON] {
-        guard case .array = node.value else { throw fail(node, "expected \(what) to be an array, found \(node.value.kindDescription)") }
-        return node.children
+        guard case let .array(items) = node.content else { throw fail(node, "expected \(what) to be an array, found \(node.kindDescription)") }
+        return items
     }
 
     func object(_ node: PositionedJSON, _ what: String, allowed: [String]) throws(FirecrackerTemplateError) -> [String: PositionedJSON] {
-        guard case let .object(members) = node.value else {
-            throw fail(node, "expected \(what) to be an object, found \(node.value.kindDescription)")
+        guard case let .object(members) = node.content else {
+            throw fail(node, "expected \(what) to be an object, found \(node.kindDescription)")
         }
         var result: [String: PositionedJSON] = [:]
-        for (member, child) in zip(members, node.children) {
+        for member in members {
+            let child = member.value
             guard allowed.contains(member.key) else {
                 throw fail(child, "unknown member \"\(member.key)\" in \(what); expected \(allowed.joined(separator: ", "))")
             }
@@ -92,8 +94,8 @@ private struct TemplateReader {
 
     /// Firecracker's integers-in-strings: `0x1f` or decimal `31`.
     func integerString(_ node: PositionedJSON, _ what: String) throws(FirecrackerTemplateError) -> UInt32 {
-        guard case let .string(text) = node.value else {
-            throw fail(node, "expected \(what) as a string such as \"0x12\", found \(node.value.kindDescription)")
+        guard case let .string(text) = node.content else {
+            throw fail(node, "expected \(what) as a string such as \"0x12\", found \(node.kindDescription)")
         }
         let parsed: UInt32? = text.hasPrefix("0x") || text.hasPrefix("0X")
             ? UInt32(text.dropFirst(2), radix: 16) : UInt32(text, radix: 10)
@@ -108,14 +110,14 @@ private struct TemplateReader {
         let leaf = try integerString(try member(fields, "leaf", of: node), "leaf")
         let subleaf = try integerString(try member(fields, "subleaf", of: node), "subleaf")
         let flagsNode = try member(fields, "flags", of: node)
-        guard case let .number(flagsText) = flagsNode.value, let flags = UInt32(flagsText) else {
+        guard case let .number(flagsText) = flagsNode.content, let flags = UInt32(flagsText) else {
             throw fail(flagsNode, "expected flags as a non-negative integer such as 0 or 1")
         }
         var registerModifiers: [FirecrackerTemplate.RegisterModifier] = []
         for item in try array(try member(fields, "modifiers", of: node), "modifiers") {
             let parts = try object(item, "a register modifier", allowed: ["register", "bitmap"])
             let registerNode = try member(parts, "register", of: item)
-            guard case let .string(name) = registerNode.value, ["eax", "ebx", "ecx", "edx"].contains(name),
+            guard case let .string(name) = registerNode.content, ["eax", "ebx", "ecx", "edx"].contains(name),
                   let register = Register(name: name) else {
                 throw fail(registerNode, "expected register to be \"eax\", \"ebx\", \"ecx\" or \"edx\"")
             }
@@ -130,8 +132,8 @@ private struct TemplateReader {
     }
 
     func bitmap(_ node: PositionedJSON, width: Int) throws(FirecrackerTemplateError) -> TemplateBitmap {
-        guard case let .string(text) = node.value else {
-            throw fail(node, "expected bitmap as a string such as \"0bxxxx1x0x\", found \(node.value.kindDescription)")
+        guard case let .string(text) = node.content else {
+            throw fail(node, "expected bitmap as a string such as \"0bxxxx1x0x\", found \(node.kindDescription)")
         }
         do {
             return try TemplateBitmap(parsing: text, width: width)

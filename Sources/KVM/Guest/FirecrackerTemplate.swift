@@ -48,12 +48,12 @@ public struct FirecrackerTemplate: Hashable, Sendable {
     public var cpuidModifiers: [CPUIDModifier]
     public var msrModifiers: [MSRModifier]
     /// Top-level members kept verbatim (`kvm_capabilities`, `reg_modifiers`, `vcpu_features`).
-    public var otherMembers: [TemplateJSON.Member]
+    public var otherMembers: [JSONValue.Member]
     /// Top-level member names in the order read; writing follows it.
     public var memberOrder: [String]
 
     public init(cpuidModifiers: [CPUIDModifier], msrModifiers: [MSRModifier] = [],
-                otherMembers: [TemplateJSON.Member] = []) {
+                otherMembers: [JSONValue.Member] = []) {
         self.cpuidModifiers = cpuidModifiers
         self.msrModifiers = msrModifiers
         self.otherMembers = otherMembers
@@ -174,8 +174,8 @@ public struct FirecrackerTemplate: Hashable, Sendable {
     /// The template as Firecracker reads it: pretty JSON, members in the order read.
     public func rendered() -> String { json.rendered() }
 
-    public var json: TemplateJSON {
-        var members: [TemplateJSON.Member] = []
+    public var json: JSONValue {
+        var members: [JSONValue.Member] = []
         var order = memberOrder
         for name in ["cpuid_modifiers", "msr_modifiers"] + otherMembers.map(\.key) where !order.contains(name) {
             if name == "msr_modifiers" && msrModifiers.isEmpty { continue }
