@@ -164,6 +164,12 @@ final class DumpErrorTests: XCTestCase {
         XCTAssertEqual(version.column, 38)
         let deep = String(repeating: "[", count: 200)
         XCTAssertNotNil(error("{\"cpus\": \(deep)", format: .json))
+        let twice = try XCTUnwrap(error("{\"cpus\": [{\"cpu\": 0, \"entries\": [\n {\"leaf\": 0, \"eax\": 1, \"eax\": 2, \"ebx\": 0, \"ecx\": 0, \"edx\": 0}]}]}"))
+        XCTAssertEqual(twice.line, 2)
+        XCTAssertEqual(twice.column, 24, "points at the second \"eax\"")
+        XCTAssertEqual(twice.kind, .syntax(expected: "each member name once in an object, found a duplicate member \"eax\""))
+        let lone = try XCTUnwrap(error("{\"origin\": \"\\ud800\", \"cpus\": []}", format: .json))
+        XCTAssertEqual(lone.column, 19, "an unpaired surrogate is refused where its low half should be, not replaced")
     }
 
     func testHeaderSyntax() throws {

@@ -31,6 +31,32 @@ final class GuestFirecrackerTemplateTests: XCTestCase {
         XCTAssertEqual(template.rendered(), text)
     }
 
+    func testVerbatimMembersKeep64BitNumbersAndEscapes() throws {
+        let text = """
+            {
+              "vcpu_features": [
+                {
+                  "index": 0,
+                  "bitmap": "0b1"
+                }
+              ],
+              "cpuid_modifiers": [],
+              "reg_modifiers": [
+                {
+                  "addr": "0x603000000013df01",
+                  "bitmap": "0bxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx1",
+                  "limit": 18446744073709551615,
+                  "note": "tab\\t quote\\" \\u0001 é"
+                }
+              ]
+            }
+
+            """
+        let template = try FirecrackerTemplate.parse(text, file: "t.json")
+        XCTAssertEqual(template.otherMembers.map(\.key), ["vcpu_features", "reg_modifiers"])
+        XCTAssertEqual(template.rendered(), text, "member order, 64-bit numbers and escapes read back byte for byte")
+    }
+
     func testReadApplyWriteIsIdentity() throws {
         let (path, text) = try fixture("sgx-aexnotify.json")
         let template = try FirecrackerTemplate.parse(text, file: path)
