@@ -57,6 +57,11 @@ public struct KernelProfile: Hashable, Sendable, CustomStringConvertible {
         case macroUnlessQuoted
         /// From v6.11: only features whose comment starts with a (non-empty) quoted name are shown.
         case quotedOnly
+
+        /// The rule of this kernel version (mkcapflags.sh changed in v6.11).
+        init(for version: KernelVersion) {
+            self = version >= KernelVersion(6, 11) ? .quotedOnly : .macroUnlessQuoted
+        }
     }
 
     public var version: KernelVersion
@@ -86,16 +91,15 @@ public struct KernelProfile: Hashable, Sendable, CustomStringConvertible {
         self.bugs = bugs
         self.scattered = scattered
         self.dependencies = dependencies
-        self.index = Index(features: features, bugs: bugs, capabilityWords: capabilityWords)
+        let index = Index(features: features, bugs: bugs, capabilityWords: capabilityWords)
+        self.index = index
         self.dependencyGraph = FeatureDependencies(rows: dependencies)
         var names = [String?](repeating: nil, count: (capabilityWords + bugWords) * 32)
-        let naming: ProcNaming = version >= KernelVersion(6, 11) ? .quotedOnly : .macroUnlessQuoted
+        let naming = ProcNaming(for: version)
         for row in features { names[row.word * 32 + row.bit] = Self.procName(of: row, naming: naming) }
         for row in bugs { names[(capabilityWords + row.word) * 32 + row.bit] = Self.procName(of: row, naming: naming) }
         self.procNames = names
-        self.scatteredNumbers = scattered.map { row in
-            features.first { $0.name == row.name }.map { FeatureNumber(word: $0.word, bit: $0.bit) }
-        }
+        self.scatteredNumbers = scattered.map { index.features[$0.name] }
     }
 
     public static func == (lhs: KernelProfile, rhs: KernelProfile) -> Bool {
@@ -123,7 +127,7 @@ public struct KernelProfile: Hashable, Sendable, CustomStringConvertible {
         all.first { $0.version == version }
     }
 
-    public var procNaming: ProcNaming { version >= KernelVersion(6, 11) ? .quotedOnly : .macroUnlessQuoted }
+    public var procNaming: ProcNaming { ProcNaming(for: version) }
 
     /// Total number of capability words including the bug words, as in `x86_capability[NCAPINTS + NBUGINTS]`.
     public var totalWords: Int { capabilityWords + bugWords }
