@@ -40,6 +40,10 @@ struct CPUFacts: Sendable {
     /// The highest leaf of the range `leaf` belongs to, as scattered.c's guard reads it (`leaf & 0xffff0000`).
     func rangeMax(for leaf: UInt32) -> UInt32 { snapshot.value(leaf & 0xffff_0000, 0, .eax) }
 
+    /// scattered.c's guard on a range maximum: it must reach `leaf` and stay within `leaf | 0xffff`
+    /// (a larger value means the range is not implemented and leaf EAX holds something else).
+    static func rangeMax(_ max: UInt32, reaches leaf: UInt32) -> Bool { max >= leaf && max <= leaf | 0xffff }
+
     func bit(_ leaf: UInt32, _ subleaf: UInt32, _ register: Register, _ bit: Int) -> Bool {
         snapshot.value(leaf, subleaf, register) & (1 << UInt32(bit)) != 0
     }

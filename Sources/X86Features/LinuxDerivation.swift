@@ -116,22 +116,21 @@ struct Run {
             return facts.maxExtended >= leaf
         default:
             // Vendor ranges (0x8086xxxx Transmeta, 0xC000xxxx Centaur/Zhaoxin): range max read from its base.
-            let max = facts.rangeMax(for: leaf)
-            return max >= leaf && max <= leaf | 0xffff
+            return CPUFacts.rangeMax(facts.rangeMax(for: leaf), reaches: leaf)
         }
     }
 
     /// init_scattered_cpuid_features(): each row, behind the range guard.
     mutating func applyScatteredRows() {
         for (index, row) in kernel.scattered.enumerated() {
+            guard let number = kernel.scatteredNumbers[index] else { continue }
             let max = facts.rangeMax(for: row.leaf)
-            if max < row.leaf || max > (row.leaf | 0xffff) {
-                if let number = kernel.number(ofFeature: row.name), !view.capabilities.contains(number) {
+            guard CPUFacts.rangeMax(max, reaches: row.leaf) else {
+                if !view.capabilities.contains(number) {
                     view.provenance[number.value] = .scatteredGuard(row: index, max: max)
                 }
                 continue
             }
-            guard let number = kernel.scatteredNumbers[index] else { continue }
             if facts.bit(row.leaf, row.subleaf, row.register, row.bit) {
                 set(number, .scattered(row: index))
             } else if !view.capabilities.contains(number), view.provenance[number.value] == nil {
