@@ -160,10 +160,8 @@ public struct SGXEnumeration: Hashable, Sendable {
         return "\(text) \(units[unit])"
     }
 
-    /// `2^36 bytes (64 GiB)` for a log2 size field.
+    /// `2^36 bytes (64 GiB)` for a log2 size field, as the decoders read one; 0 means SGX reports no size.
     public static func formatLog2Size(_ log2: UInt32) -> String {
-        guard log2 > 0 else { return "0 (not enumerated)" }
-        guard log2 < 64 else { return "2^\(log2) bytes" }
-        return "2^\(log2) bytes (\(formatBytes(1 << UInt64(log2))))"
+        log2 == 0 ? "0 (not enumerated)" : FieldReading.log2Bytes.describe(log2)
     }
 }
