@@ -24,7 +24,14 @@ public struct CPUIDField: Hashable, Sendable, CustomStringConvertible {
 
     public var width: Int { high - low + 1 }
     public var isSingleBit: Bool { high == low }
-    public var mask: UInt32 { (width == 32 ? UInt32.max : (UInt32(1) << UInt32(width)) - 1) << UInt32(low) }
+    public var mask: UInt32 { Self.mask(bits: high, low) }
+
+    /// The bits `[high:low]` of a register, set; shared by every reader of register fields.
+    @inline(__always)
+    public static func mask(bits high: Int, _ low: Int) -> UInt32 {
+        let width = high - low + 1
+        return (width >= 32 ? UInt32.max : (UInt32(1) << UInt32(width)) - 1) << UInt32(low)
+    }
 
     public func extract(from registerValue: UInt32) -> UInt32 { (registerValue & mask) >> UInt32(low) }
 

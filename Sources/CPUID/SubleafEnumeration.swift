@@ -71,8 +71,6 @@ public enum SubleafEnumeration: Hashable, Sendable {
     }
 
     static func field(_ value: UInt32, _ high: Int, _ low: Int) -> UInt32 {
-        let width = high - low + 1
-        let mask: UInt32 = width >= 32 ? .max : (1 << UInt32(width)) - 1
-        return (value >> UInt32(low)) & mask
+        (value & CPUIDField.mask(bits: high, low)) >> UInt32(low)
     }
 }

@@ -17,8 +17,7 @@ public struct FieldSpec: Sendable {
         self.low = low
         self.name = name
         self.reading = reading
-        let width = high - low + 1
-        mask = (width == 32 ? UInt32.max : (UInt32(1) << UInt32(width)) - 1) << UInt32(low)
+        mask = CPUIDField.mask(bits: high, low)
     }
 
     /// A one-bit capability flag.
