@@ -7,17 +7,10 @@ public struct BrandStringDecoder: LeafDecoder {
     public init() {}
 
     public func decode(_ snapshot: Snapshot, into fields: inout [DecodedField]) {
-        guard ImplementedLeaves.contains(0x8000_0004, in: snapshot) else { return }
-        var words: [UInt32] = []
-        words.reserveCapacity(12)
-        for leaf in leaves {
-            guard let r = snapshot.registers(leaf) else { return }
-            words += [r.eax, r.ebx, r.ecx, r.edx]
-        }
-        var text = Substring(Snapshot.ascii(words))
-        while text.first == " " { text.removeFirst() }
-        while text.last == " " { text.removeLast() }
+        guard ImplementedLeaves.contains(0x8000_0004, in: snapshot),
+              leaves.allSatisfy({ snapshot.entry($0) != nil }) else { return }
+        // Snapshot.brand reads and trims the same 48 bytes; nil there now means only spaces or NULs.
         fields.append(DecodedField(field: CPUIDField(0x8000_0002, 0, .eax, bits: 31, 0), name: "brand_string",
-                             value: words[0], reading: .text(text.isEmpty ? "(empty)" : String(text))))
+                                   value: snapshot.value(0x8000_0002, 0, .eax), reading: .text(snapshot.brand ?? "(empty)")))
     }
 }
