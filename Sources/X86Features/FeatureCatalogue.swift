@@ -99,15 +99,15 @@ public struct FeatureCatalogue: Sendable {
             .map(\.version).sorted()
         let key = (kind == .feature ? "" : "BUG_") + name
         if let exact = FeatureIntroductions.table[key] { return .release(exact) }
-        if let dated = FeatureIntroductions.dated[key] {
-            let consecutive = dated.after.major == dated.by.major && dated.after.minor + 1 == dated.by.minor
-            return consecutive ? .release(dated.by) : .between(after: dated.after, through: dated.by)
-        }
+        if let dated = FeatureIntroductions.dated[key] { return bracket(after: dated.after, by: dated.by) }
         guard let first = present.first else { return .atOrBefore(oldest) }
         if first == oldest { return .atOrBefore(oldest) }
         guard let previous = profiles.map(\.version).filter({ $0 < first }).max() else { return .atOrBefore(first) }
-        // Adjacent releases date the macro exactly.
-        if previous.major == first.major, previous.minor + 1 == first.minor { return .release(first) }
-        return .between(after: previous, through: first)
+        return bracket(after: previous, by: first)
+    }
+
+    /// Absent in `after`, present in `by`: adjacent releases date the macro exactly.
+    private static func bracket(after: KernelVersion, by: KernelVersion) -> FeatureIntroduction {
+        after.major == by.major && after.minor + 1 == by.minor ? .release(by) : .between(after: after, through: by)
     }
 }
