@@ -41,17 +41,21 @@ public struct Snapshot: Hashable, Sendable {
     public var count: Int { entries.count }
     public var keys: [LeafKey] { entries.map(\.key) }
 
-    /// Index of the entry with exactly this key, by binary search.
-    private func index(of key: LeafKey) -> Int? {
+    /// The first position whose key is not below `key` (where `key` is, or would be inserted), by binary search.
+    private func lowerBound(_ key: LeafKey) -> Int {
         var low = 0
-        var high = entries.count - 1
-        while low <= high {
+        var high = entries.count
+        while low < high {
             let mid = (low + high) / 2
-            let candidate = entries[mid].key
-            if candidate == key { return mid }
-            if candidate < key { low = mid + 1 } else { high = mid - 1 }
+            if entries[mid].key < key { low = mid + 1 } else { high = mid }
         }
-        return nil
+        return low
+    }
+
+    /// Index of the entry with exactly this key.
+    private func index(of key: LeafKey) -> Int? {
+        let i = lowerBound(key)
+        return i < entries.count && entries[i].key == key ? i : nil
     }
 
     /// The entry stored under exactly this key.
@@ -84,12 +88,7 @@ public struct Snapshot: Hashable, Sendable {
 
     /// All entries of one leaf, in subleaf order.
     public func subleaves(of leaf: UInt32) -> ArraySlice<CPUIDEntry> {
-        var low = 0
-        var high = entries.count
-        while low < high {
-            let mid = (low + high) / 2
-            if entries[mid].key.leaf < leaf { low = mid + 1 } else { high = mid }
-        }
+        let low = lowerBound(LeafKey(leaf, 0))
         var end = low
         while end < entries.count, entries[end].key.leaf == leaf { end += 1 }
         return entries[low..<end]
@@ -97,17 +96,12 @@ public struct Snapshot: Hashable, Sendable {
 
     /// Inserts or replaces an entry.
     public mutating func set(_ entry: CPUIDEntry) {
-        if let i = index(of: entry.key) {
+        let i = lowerBound(entry.key)
+        if i < entries.count, entries[i].key == entry.key {
             entries[i] = entry
-            return
+        } else {
+            entries.insert(entry, at: i)
         }
-        var low = 0
-        var high = entries.count
-        while low < high {
-            let mid = (low + high) / 2
-            if entries[mid].key < entry.key { low = mid + 1 } else { high = mid }
-        }
-        entries.insert(entry, at: low)
     }
 
     /// Changes one register of an existing entry, or creates the entry with the other registers zero.
