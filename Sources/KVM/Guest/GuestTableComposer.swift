@@ -185,7 +185,7 @@ public struct GuestTableComposer: Sendable {
                                to: maximum.inserting(key.subleaf, into: work.table.value(maximum.leaf, maximum.subleaf, maximum.register)))
                 changes.append("raised the subleaf count of leaf \(Hex.word(leaf)) (\(maximum)) to \(key.subleaf)")
             }
-            guard let range = StructuralRule.LeafRange.allCases.first(where: { $0.contains(key.leaf) }) else { continue }
+            guard let range = StructuralRule.LeafRange.containing(key.leaf) else { continue }
             let maximum = GuestTableChecker.maximumLeaf(of: range, in: work.table)
             if maximum.map({ $0 < key.leaf }) ?? true {
                 work.table.set(range.firstLeaf, 0, .eax, to: key.leaf)
