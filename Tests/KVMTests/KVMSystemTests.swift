@@ -150,3 +150,19 @@ extension KVMSystemTests {
         XCTAssertGreaterThanOrEqual(try kvm.vcpuMmapSize(), 4096)
     }
 }
+
+extension KVMSystemTests {
+    func testVCPUTableGrowsFromOneEntryOnE2BIG() throws {
+        let kvm = try KVMTestSupport.system()
+        let supported = try kvm.supportedCPUID()
+        var vm = try kvm.createVirtualMachine()
+        _ = try vm.addMemory(slot: 0, guestPhysicalAddress: 0, size: 4096)
+        let vcpu = try vm.createVCPU()
+        try vcpu.setCPUID(supported)
+        let held = try vcpu.cpuid(initialCapacity: 1)
+        XCTAssertEqual(held.attempts.first, 1)
+        XCTAssertGreaterThan(held.attempts.count, 1, "nent = 1 must have failed with E2BIG first")
+        XCTAssertEqual(held.snapshot.keys, supported.keys)
+        XCTAssertEqual(held.flags.count, held.entries.count)
+    }
+}

@@ -49,3 +49,20 @@ final class ModelCatalogueTests: XCTestCase {
         }
     }
 }
+
+extension ModelCatalogueTests {
+    /// reverse_cpuid.h and cpufeature.h name the same register for a shared word number; both tables are
+    /// written here (KVMCapabilityWord and CapabilityWordSource), so they must agree.
+    func testKernelWordsMirrorTheKernelsRegister() throws {
+        var checked = 0
+        for word in Set(KVMKernelProfile.all.flatMap(\.words)) {
+            guard let kernelWord = word.kernelWord else { continue }
+            let source = try XCTUnwrap(CapabilityWordSource.of(word: kernelWord)?.register, "\(word): word \(kernelWord)")
+            XCTAssertEqual(source.leaf, word.leaf, word.name)
+            XCTAssertEqual(source.subleaf, word.subleaf, word.name)
+            XCTAssertEqual(source.register, word.register, word.name)
+            checked += 1
+        }
+        XCTAssertGreaterThanOrEqual(checked, 14, "the profiles initialize at least 14 kernel words")
+    }
+}

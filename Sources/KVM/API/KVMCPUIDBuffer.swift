@@ -1,5 +1,6 @@
 import CCPUID
 import CPUID
+import Glibc
 
 /// A heap `struct kvm_cpuid2` with room for `capacity` entries: the one place the flexible array is handled.
 /// Freed when the value is destroyed; never copied, so nothing else can hold a dangling pointer to it.
@@ -76,4 +77,22 @@ public struct KVMCPUIDQuery: Hashable, Sendable {
 
     /// The entries as a snapshot (sorted by leaf and subleaf).
     public var snapshot: Snapshot { Snapshot(entries) }
+
+    /// Issues a CPUID-table ioctl with `initialCapacity` entries and doubles on E2BIG (the kernel does not
+    /// say how many it needs), up to `KVMSystem.maximumCPUIDCapacity`: the system and vCPU queries share it.
+    static func asking(_ request: KVMRequest, on fileDescriptor: Int32,
+                       initialCapacity: UInt32) throws(KVMError) -> KVMCPUIDQuery {
+        var capacity = max(1, initialCapacity)
+        var attempts: [UInt32] = []
+        while true {
+            attempts.append(capacity)
+            let buffer = KVMCPUIDBuffer(capacity: capacity)
+            do {
+                _ = try request.call(fileDescriptor, buffer.rawPointer)
+                return KVMCPUIDQuery(entries: buffer.entries, flags: buffer.flags, attempts: attempts)
+            } catch where error.errno == E2BIG && capacity < KVMSystem.maximumCPUIDCapacity {
+                capacity *= 2
+            }
+        }
+    }
 }

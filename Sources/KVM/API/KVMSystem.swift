@@ -69,28 +69,12 @@ public struct KVMSystem: ~Copyable {
 
     /// KVM_GET_SUPPORTED_CPUID with the raw flags and the E2BIG growth trail.
     public func supportedCPUIDQuery(initialCapacity: UInt32 = defaultCPUIDCapacity) throws(KVMError) -> KVMCPUIDQuery {
-        try queryCPUID(.getSupportedCPUID, initialCapacity: initialCapacity)
+        try KVMCPUIDQuery.asking(.getSupportedCPUID, on: fileDescriptor, initialCapacity: initialCapacity)
     }
 
     /// KVM_GET_EMULATED_CPUID with the raw flags and the E2BIG growth trail.
     public func emulatedCPUIDQuery(initialCapacity: UInt32 = defaultCPUIDCapacity) throws(KVMError) -> KVMCPUIDQuery {
-        try queryCPUID(.getEmulatedCPUID, initialCapacity: initialCapacity)
-    }
-
-    /// Asks with `initialCapacity` entries and doubles on E2BIG (the kernel does not say how many it needs).
-    private func queryCPUID(_ request: KVMRequest, initialCapacity: UInt32) throws(KVMError) -> KVMCPUIDQuery {
-        var capacity = max(1, initialCapacity)
-        var attempts: [UInt32] = []
-        while true {
-            attempts.append(capacity)
-            let buffer = KVMCPUIDBuffer(capacity: capacity)
-            do {
-                _ = try request.call(fileDescriptor, buffer.rawPointer)
-                return KVMCPUIDQuery(entries: buffer.entries, flags: buffer.flags, attempts: attempts)
-            } catch where error.errno == E2BIG && capacity < Self.maximumCPUIDCapacity {
-                capacity *= 2
-            }
-        }
+        try KVMCPUIDQuery.asking(.getEmulatedCPUID, on: fileDescriptor, initialCapacity: initialCapacity)
     }
 
     /// KVM_CREATE_VM (machine type 0, the default).

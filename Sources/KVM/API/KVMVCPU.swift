@@ -38,18 +38,7 @@ public struct KVMVCPU: ~Copyable {
 
     /// KVM_GET_CPUID2: the table KVM holds for this vCPU, grown on E2BIG like the system queries.
     public func cpuid(initialCapacity: UInt32 = KVMSystem.defaultCPUIDCapacity) throws(KVMError) -> KVMCPUIDQuery {
-        var capacity = max(1, initialCapacity)
-        var attempts: [UInt32] = []
-        while true {
-            attempts.append(capacity)
-            let buffer = KVMCPUIDBuffer(capacity: capacity)
-            do {
-                _ = try KVMRequest.getCPUID2.call(fileDescriptor, buffer.rawPointer)
-                return KVMCPUIDQuery(entries: buffer.entries, flags: buffer.flags, attempts: attempts)
-            } catch where error.errno == E2BIG && capacity < KVMSystem.maximumCPUIDCapacity {
-                capacity *= 2
-            }
-        }
+        try KVMCPUIDQuery.asking(.getCPUID2, on: fileDescriptor, initialCapacity: initialCapacity)
     }
 
     // MARK: registers

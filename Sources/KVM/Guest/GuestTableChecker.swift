@@ -161,7 +161,7 @@ public enum GuestTableChecker {
     /// Whether a guest reading these inputs gets this entry: present, and within its range's maximum.
     public static func isReachable(_ key: LeafKey, in table: Snapshot) -> Bool {
         guard table.entry(key.leaf, key.subleaf) != nil else { return false }
-        guard let range = StructuralRule.LeafRange.allCases.first(where: { $0.contains(key.leaf) }) else { return true }
+        guard let range = StructuralRule.LeafRange.containing(key.leaf) else { return true }
         guard let maximum = maximumLeaf(of: range, in: table) else { return false }
         return key.leaf <= maximum
     }

@@ -138,8 +138,7 @@ public struct GuestTableComposer: Sendable {
                 work.warnings.append("\(edit): \(feature) is not offered by the base \(base.name) (\(reason)); "
                     + "enabled anyway because of --allow-unsupported: KVM may refuse or ignore it")
             }
-            work.table.set(field.leaf, field.subleaf, field.register,
-                           to: field.inserting(1, into: work.table.value(field.leaf, field.subleaf, field.register)))
+            work.table.set(field, to: 1)
             if var entry = work.table.entry(field.leaf, field.subleaf), !entry.significantIndex,
                SubleafRules.hasSubleaves(field.leaf) {
                 entry.significantIndex = true
@@ -181,11 +180,10 @@ public struct GuestTableComposer: Sendable {
             for rule in rules {
                 guard case let .subleafRange(leaf, maximum) = rule.condition, leaf == key.leaf,
                       key.subleaf > work.table.read(maximum), key.subleaf <= maximum.mask >> UInt32(maximum.low) else { continue }
-                work.table.set(maximum.leaf, maximum.subleaf, maximum.register,
-                               to: maximum.inserting(key.subleaf, into: work.table.value(maximum.leaf, maximum.subleaf, maximum.register)))
+                work.table.set(maximum, to: key.subleaf)
                 changes.append("raised the subleaf count of leaf \(Hex.word(leaf)) (\(maximum)) to \(key.subleaf)")
             }
-            guard let range = StructuralRule.LeafRange.allCases.first(where: { $0.contains(key.leaf) }) else { continue }
+            guard let range = StructuralRule.LeafRange.containing(key.leaf) else { continue }
             let maximum = GuestTableChecker.maximumLeaf(of: range, in: work.table)
             if maximum.map({ $0 < key.leaf }) ?? true {
                 work.table.set(range.firstLeaf, 0, .eax, to: key.leaf)
@@ -306,10 +304,12 @@ public struct GuestTableComposer: Sendable {
 }
 
 extension Snapshot {
-    /// Writes a raw register assignment (a whole register or a bit range of it), creating the entry if needed.
-    public mutating func set(_ assignment: RegisterAssignment) {
-        let field = assignment.field
+    /// Writes `value` into a field (a whole register or a bit range of it), creating the entry if needed.
+    public mutating func set(_ field: CPUIDField, to value: UInt32) {
         set(field.leaf, field.subleaf, field.register,
-            to: field.inserting(assignment.value, into: value(field.leaf, field.subleaf, field.register)))
+            to: field.inserting(value, into: self.value(field.leaf, field.subleaf, field.register)))
     }
+
+    /// Writes a raw register assignment.
+    public mutating func set(_ assignment: RegisterAssignment) { set(assignment.field, to: assignment.value) }
 }

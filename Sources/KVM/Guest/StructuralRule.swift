@@ -34,6 +34,9 @@ public struct StructuralRule: Hashable, Sendable, CustomStringConvertible {
             case .extended: leaf & 0xffff_0000 == 0x8000_0000
             }
         }
+
+        /// The range `leaf` belongs to, if any of these.
+        public static func containing(_ leaf: UInt32) -> LeafRange? { allCases.first { $0.contains(leaf) } }
     }
 
     /// What the rule tests.

@@ -55,9 +55,9 @@ public struct TemplateBitmap: Hashable, Sendable, CustomStringConvertible {
         self.init(filter: filter, value: value, width: width)
     }
 
-    /// Every bit decided: the register's whole value.
+    /// Every bit decided: the register's whole value (`init` cuts the filter to the width).
     public static func exactly(_ value: UInt64, width: Int) -> TemplateBitmap {
-        TemplateBitmap(filter: width == 64 ? .max : (UInt64(1) << UInt64(width)) - 1, value: value, width: width)
+        TemplateBitmap(filter: .max, value: value, width: width)
     }
 
     /// The register value after applying the bitmap to `original`.

@@ -53,7 +53,7 @@ public enum KVMCPUIDLookup {
 
     /// AMD and Hygon guests get zeros for out-of-range leaves; everyone else the max basic leaf.
     static func isAMDLike(_ leaf0: Registers) -> Bool {
-        let vendor = Snapshot([CPUIDEntry(leaf: 0, eax: leaf0.eax, ebx: leaf0.ebx, ecx: leaf0.ecx, edx: leaf0.edx)]).vendor
+        let vendor = Snapshot.ascii([leaf0.ebx, leaf0.edx, leaf0.ecx])
         return vendor == "AuthenticAMD" || vendor == "AMDisbetter!" || vendor == "HygonGenuine"
     }
 
