@@ -15,6 +15,11 @@ struct SGXReportCommand: ParsableCommand {
             AEX-Notify needs ENCLU[EDECCSSA] (CPUID.(EAX=12H,ECX=0):EAX[11]) and the AEXNOTIFY attribute \
             (CPUID.(EAX=12H,ECX=1):EAX[10]); Linux lets enclaves use it from 6.2 on, and KVM reports both bits to \
             guests from 6.2 on.
+
+            Examples:
+              vcpuid sgx                          this CPU's SGX and the AEX-Notify verdict
+              vcpuid sgx report --kvm             what KVM offers its guests
+              vcpuid sgx report host.txt --json   a saved dump, as JSON
             """
     )
 
