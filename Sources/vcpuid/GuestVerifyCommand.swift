@@ -106,7 +106,7 @@ enum GuestVerificationText {
         let runTime = probe.comparison.runTimeDifferences
         if !runTime.isEmpty {
             lines.append("expected run-time fields (KVM fills these in while the guest runs):")
-            lines.append(GuestRendering.aligned(runTime.map { ["  \($0.key)", $0.difference.description] }))
+            lines.append(alignedColumns(runTime.map { ["  \($0.key)", $0.difference.description] }))
         }
         let deviations = probe.comparison.outOfRangeDeviations
         for finding in probe.comparison.outOfRangeFindings {
