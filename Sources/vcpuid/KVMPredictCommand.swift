@@ -154,7 +154,7 @@ enum KVMModelText {
         lines.append("leaf        subleaf  eax         ebx         ecx         edx         flags")
         for entry in p.snapshot.entries {
             let r = entry.registers
-            lines.append("\(Hex.word(entry.leaf))  \(pad(Hex.byte(entry.subleaf), 7))  \(Hex.word(r.eax))  "
+            lines.append("\(Hex.word(entry.leaf))  \(Hex.byte(entry.subleaf).padded(to: 7))  \(Hex.word(r.eax))  "
                 + "\(Hex.word(r.ebx))  \(Hex.word(r.ecx))  \(Hex.word(r.edx))  \(entry.significantIndex ? "index" : "-")")
             guard withRules else { continue }
             for register in Register.allCases {
@@ -190,10 +190,6 @@ enum KVMModelText {
             return "\(trace.name): \(trace.offered ? "offered" : "not offered") — \(last)"
         }
         return "\(rule.source): \(rule.summary)"
-    }
-
-    static func pad(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
 }
 
