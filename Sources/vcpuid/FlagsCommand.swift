@@ -151,9 +151,7 @@ struct FlagsCommand: ParsableCommand {
 extension FlagsCommand {
     /// Pretty, key-sorted JSON text of a `JSONTree`-shaped `[String: Any]` tree.
     static func json(_ object: Any) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(JSONTree(object)), as: UTF8.self)
+        try prettyJSON(JSONTree(object))
     }
 }
 

@@ -72,7 +72,7 @@ struct GuestExportCommand: ParsableCommand {
             try DumpWriter.writeAtomically(text, to: output)
         }
         if json {
-            print(try GuestRendering.json(ExportJSON(target: target.rawValue, text: text, notes: notes)))
+            print(try prettyJSON(ExportJSON(target: target.rawValue, text: text, notes: notes)))
             return
         }
         if output == nil { print(text, terminator: "") }

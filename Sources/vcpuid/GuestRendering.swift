@@ -1,6 +1,5 @@
 import ArgumentParser
 import CPUID
-import FoundationEssentials
 import KVM
 
 /// Text and JSON forms of a guest composition, shared by `guest show`, `verify` and `export`.
@@ -111,14 +110,8 @@ enum GuestRendering {
         do {
             return try policy.compose(qemuNames: qemuNames)
         } catch let error as GuestPolicyError where json {
-            print(try Self.json(RefusalJSON(problems: error.problems.map(\.description))))
+            print(try prettyJSON(RefusalJSON(problems: error.problems.map(\.description))))
             throw ExitCode(ExitStatus.failure)
         }
-    }
-
-    static func json<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

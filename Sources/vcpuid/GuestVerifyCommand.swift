@@ -36,7 +36,7 @@ struct GuestVerifyCommand: ParsableCommand {
         let (composition, directory) = try GuestRendering.compose(policy, json: json)
         let verification = try GuestVerification.run(composition, timeout: .milliseconds(Int64(timeout * 1000)))
         if json {
-            print(try GuestRendering.json(GuestVerificationJSON(verification, directory: directory)))
+            print(try prettyJSON(GuestVerificationJSON(verification, directory: directory)))
         } else {
             print(GuestVerificationText.render(verification, directory: directory))
         }

@@ -66,7 +66,7 @@ struct KVMDiffCommand: ParsableCommand {
                                    model: d.kind == .bits ? Hex.word(d.model) : nil,
                                    rules: d.rules.map(KVMModelJSON.RuleDocument.init))
             }
-            print(try KVMModelJSON.encode(Document(
+            print(try prettyJSON(Document(
                 liveModule: info.name ?? "none", modelled: model.title(prediction), coverage: coverage,
                 liveEntries: live.count, modelEntries: prediction.snapshot.count, differences: documents)))
             return

@@ -1,6 +1,5 @@
 import ArgumentParser
 import CPUID
-import FoundationEssentials
 import KVM
 import X86Features
 
@@ -246,13 +245,6 @@ enum KVMModelJSON {
         }
         let document = PredictionDocument(title: title, kernel: p.kernel.version.description,
                                           module: p.module.module.rawValue, notes: p.notes, entries: entries)
-        return try encode(document)
-    }
-
-    static func encode<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
-        return String(decoding: data, as: UTF8.self)
+        return try prettyJSON(document)
     }
 }
