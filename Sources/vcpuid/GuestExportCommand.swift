@@ -79,15 +79,3 @@ struct GuestExportCommand: ParsableCommand {
         for note in notes { printToStandardError(note) }
     }
 }
-
-/// Notes go to standard error so that standard output stays a clean file.
-func printToStandardError(_ text: String) {
-    var stream = StandardErrorStream()
-    print(text, to: &stream)
-}
-
-struct StandardErrorStream: TextOutputStream {
-    mutating func write(_ string: String) {
-        writeToStandardError(string)
-    }
-}

@@ -59,6 +59,11 @@ func fixedPoint(_ value: Double, digits: Int) -> String {
     return digits == 0 ? whole : whole + "." + String(repeating: "0", count: digits - fraction.count) + fraction
 }
 
+/// `text` and a newline on standard error, for notes and diagnostics that must keep standard output clean.
+func printToStandardError(_ text: String) {
+    writeToStandardError(text + "\n")
+}
+
 /// Writes `text` to standard error unbuffered, for diagnostics that must not mix with the output.
 func writeToStandardError(_ text: String) {
     var bytes = Array(text.utf8)

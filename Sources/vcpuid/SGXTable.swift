@@ -12,9 +12,4 @@ enum SGXTable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
-
-    /// Writes to standard error, for diagnostics that must not mix with the report.
-    static func printError(_ text: String) {
-        writeToStandardError(text + "\n")
-    }
 }
