@@ -37,12 +37,7 @@ struct ConvertCommand: ParsableCommand {
 
     func run() throws {
         var dump = try DumpReader.read(path: file, format: inputFormat)
-        if let cpu {
-            guard let snapshot = dump.cpu(cpu) else {
-                throw ValidationError("\(file) has no CPU \(cpu) (it has \(CPUList.format(dump.cpus.map(\.number))))")
-            }
-            dump.cpus = [LogicalCPU(number: cpu, snapshot: snapshot)]
-        }
+        if let cpu { dump.cpus = [try dump.logicalCPU(cpu, in: file)] }
         let text = try DumpWriter.render(dump, as: format.format)
         try OutputDestination.emit(text, to: output)
     }

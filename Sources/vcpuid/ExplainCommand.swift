@@ -104,7 +104,7 @@ struct ExplainCommand: ParsableCommand {
         if let extra = feature.kernelOverride {
             rows.append(["also", "\(extra.category): \(extra.detail)"])
         }
-        print(FlagsCommand.table(rows))
+        print(alignedColumns(rows))
         print("")
         var kernels = [["KERNEL", "NUMBER", "/PROC"]]
         for p in catalogue.profiles {
@@ -114,7 +114,7 @@ struct ExplainCommand: ParsableCommand {
             }
             kernels.append([p.version.description, feature.kernelSpelling(in: p) ?? "-", feature.procName(in: p) ?? "hidden"])
         }
-        print(FlagsCommand.table(kernels))
+        print(alignedColumns(kernels))
         print("")
         print("depends on:  " + (needs.isEmpty ? "nothing" : needs.map { $0.joined(separator: " -> ") }.joined(separator: "\n             ")))
         print("needed by:   " + (neededBy.isEmpty ? "nothing" : neededBy.map { $0.joined(separator: " -> ") }.joined(separator: "\n             ")))

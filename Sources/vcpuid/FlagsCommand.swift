@@ -72,7 +72,7 @@ struct FlagsCommand: ParsableCommand {
             ]))
             return
         }
-        print(Self.table([
+        print(alignedColumns([
             ["kernel", ":", "Linux \(profile.version) model (\(input.sourceDescription))"],
             ["flags", ":", view.procFlags.joined(separator: " ")],
             ["bugs", ":", view.procBugs.joined(separator: " ")],
@@ -141,7 +141,7 @@ struct FlagsCommand: ParsableCommand {
                         rows.append([d.name, d.isBug ? "bug" : "flag", d.side.rawValue, "UNEXPLAINED", detail])
                     }
                 }
-                print(Self.table(rows))
+                print(alignedColumns(rows))
             }
         }
         if !comparison.unexplained.isEmpty { throw ExitCode(ExitStatus.negativeVerdict) }
@@ -151,23 +151,7 @@ struct FlagsCommand: ParsableCommand {
 extension FlagsCommand {
     /// Pretty, key-sorted JSON text of a `JSONTree`-shaped `[String: Any]` tree.
     static func json(_ object: Any) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(JSONTree(object)), as: UTF8.self)
-    }
-
-    /// Rows as left-aligned columns separated by two spaces; the last column is not padded.
-    static func table(_ rows: [[String]]) -> String {
-        let columns = rows.map(\.count).max() ?? 0
-        var widths = Array(repeating: 0, count: columns)
-        for row in rows {
-            for (i, cell) in row.enumerated() where i < columns - 1 { widths[i] = max(widths[i], cell.count) }
-        }
-        return rows.map { row in
-            row.enumerated().map { i, cell in
-                i < row.count - 1 ? cell.padded(to: widths[i]) : cell
-            }.joined(separator: "  ")
-        }.joined(separator: "\n")
+        try prettyJSON(JSONTree(object))
     }
 }
 

@@ -72,22 +72,10 @@ struct GuestExportCommand: ParsableCommand {
             try DumpWriter.writeAtomically(text, to: output)
         }
         if json {
-            print(try GuestRendering.json(ExportJSON(target: target.rawValue, text: text, notes: notes)))
+            print(try prettyJSON(ExportJSON(target: target.rawValue, text: text, notes: notes)))
             return
         }
         if output == nil { print(text, terminator: "") }
         for note in notes { printToStandardError(note) }
-    }
-}
-
-/// Notes go to standard error so that standard output stays a clean file.
-func printToStandardError(_ text: String) {
-    var stream = StandardErrorStream()
-    print(text, to: &stream)
-}
-
-struct StandardErrorStream: TextOutputStream {
-    mutating func write(_ string: String) {
-        writeToStandardError(string)
     }
 }

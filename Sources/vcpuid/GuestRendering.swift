@@ -1,26 +1,9 @@
 import ArgumentParser
 import CPUID
-import FoundationEssentials
 import KVM
 
 /// Text and JSON forms of a guest composition, shared by `guest show`, `verify` and `export`.
 enum GuestRendering {
-    /// Rows of cells as left-aligned columns separated by two spaces.
-    static func aligned(_ rows: [[String]]) -> String {
-        var widths: [Int] = []
-        for row in rows {
-            for (i, cell) in row.enumerated() {
-                if i >= widths.count { widths.append(0) }
-                widths[i] = max(widths[i], cell.count)
-            }
-        }
-        return rows.map { row in
-            row.enumerated().map { i, cell in
-                i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
-            }.joined(separator: "  ")
-        }.joined(separator: "\n")
-    }
-
     /// What each edit did, one line per change under the edit.
     static func steps(_ composition: GuestComposition) -> String {
         var rows: [[String]] = []
@@ -29,7 +12,7 @@ enum GuestRendering {
                 rows.append([i == 0 ? step.edit : "", change])
             }
         }
-        return rows.isEmpty ? "  (no edits: the base as is)" : aligned(rows).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+        return rows.isEmpty ? "  (no edits: the base as is)" : alignedColumns(rows).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
     }
 
     /// Warnings and advisories, each on its own line.
@@ -51,7 +34,7 @@ enum GuestRendering {
             row.append(entry.significantIndex ? "significant" : "")
             rows.append(row)
         }
-        var text = aligned(rows)
+        var text = alignedColumns(rows)
         let removed = composition.removedKeys
         if !removed.isEmpty { text += "\nremoved from the base: " + removed.map(\.description).joined(separator: ", ") }
         return text
@@ -127,14 +110,8 @@ enum GuestRendering {
         do {
             return try policy.compose(qemuNames: qemuNames)
         } catch let error as GuestPolicyError where json {
-            print(try Self.json(RefusalJSON(problems: error.problems.map(\.description))))
+            print(try prettyJSON(RefusalJSON(problems: error.problems.map(\.description))))
             throw ExitCode(ExitStatus.failure)
         }
-    }
-
-    static func json<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

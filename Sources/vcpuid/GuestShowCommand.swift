@@ -37,7 +37,7 @@ struct GuestShowCommand: ParsableCommand {
         let (composition, _) = try GuestRendering.compose(policy, json: json || format == .json)
         switch json ? .json : format {
         case .json:
-            print(try GuestRendering.json(GuestRendering.CompositionJSON(composition)))
+            print(try prettyJSON(GuestRendering.CompositionJSON(composition)))
         case .raw:
             print(try DumpWriter.render(Dump(snapshot: composition.table, origin: .model("vcpuid guest table")), as: .cpuidRaw),
                   terminator: "")

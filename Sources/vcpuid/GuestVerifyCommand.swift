@@ -36,7 +36,7 @@ struct GuestVerifyCommand: ParsableCommand {
         let (composition, directory) = try GuestRendering.compose(policy, json: json)
         let verification = try GuestVerification.run(composition, timeout: .milliseconds(Int64(timeout * 1000)))
         if json {
-            print(try GuestRendering.json(GuestVerificationJSON(verification, directory: directory)))
+            print(try prettyJSON(GuestVerificationJSON(verification, directory: directory)))
         } else {
             print(GuestVerificationText.render(verification, directory: directory))
         }
@@ -106,7 +106,7 @@ enum GuestVerificationText {
         let runTime = probe.comparison.runTimeDifferences
         if !runTime.isEmpty {
             lines.append("expected run-time fields (KVM fills these in while the guest runs):")
-            lines.append(GuestRendering.aligned(runTime.map { ["  \($0.key)", $0.difference.description] }))
+            lines.append(alignedColumns(runTime.map { ["  \($0.key)", $0.difference.description] }))
         }
         let deviations = probe.comparison.outOfRangeDeviations
         for finding in probe.comparison.outOfRangeFindings {

@@ -66,7 +66,7 @@ struct KVMDiffCommand: ParsableCommand {
                                    model: d.kind == .bits ? Hex.word(d.model) : nil,
                                    rules: d.rules.map(KVMModelJSON.RuleDocument.init))
             }
-            print(try KVMModelJSON.encode(Document(
+            print(try prettyJSON(Document(
                 liveModule: info.name ?? "none", modelled: model.title(prediction), coverage: coverage,
                 liveEntries: live.count, modelEntries: prediction.snapshot.count, differences: documents)))
             return
@@ -84,14 +84,14 @@ struct KVMDiffCommand: ParsableCommand {
         for d in differences {
             switch d.kind {
             case .bits:
-                lines.append("\(Hex.word(d.key.leaf))  \(KVMModelText.pad(Hex.byte(d.key.subleaf), 7))  "
+                lines.append("\(Hex.word(d.key.leaf))  \(Hex.byte(d.key.subleaf).padded(to: 7))  "
                     + "\(d.register.map { "\($0)" } ?? "-")  \(Hex.word(d.live))  \(Hex.word(d.model))  \(Hex.word(d.live ^ d.model))")
                 for item in d.rules {
                     let direction = d.model & item.mask != 0 ? "model sets" : "model clears"
                     lines.append("    \(Hex.word(item.mask)) \(direction): \(KVMModelText.ruleText(item.rule))")
                 }
             case .onlyLive, .onlyModel, .flag:
-                lines.append("\(Hex.word(d.key.leaf))  \(KVMModelText.pad(Hex.byte(d.key.subleaf), 7))  "
+                lines.append("\(Hex.word(d.key.leaf))  \(Hex.byte(d.key.subleaf).padded(to: 7))  "
                     + "\(d.kind == .onlyLive ? "only in the live table" : d.kind == .onlyModel ? "only in the model" : "index flag differs")")
             }
         }

@@ -53,7 +53,7 @@ struct KVMExplainCommand: ParsableCommand {
             throw ValidationError("'\(feature)' is not a feature any KVM table or the feature catalogue knows\(hint)")
         }
         if json {
-            print(try KVMModelJSON.encode(Document(
+            print(try prettyJSON(Document(
                 feature: verdict.feature, macro: verdict.macro, kernel: verdict.kernel.description,
                 module: prediction.module.module.rawValue, offered: verdict.offered,
                 location: verdict.field?.description, summary: verdict.summary, steps: verdict.steps)))

@@ -1,6 +1,5 @@
 import ArgumentParser
 import CPUID
-import FoundationEssentials
 import KVM
 import X86Features
 
@@ -154,7 +153,7 @@ enum KVMModelText {
         lines.append("leaf        subleaf  eax         ebx         ecx         edx         flags")
         for entry in p.snapshot.entries {
             let r = entry.registers
-            lines.append("\(Hex.word(entry.leaf))  \(pad(Hex.byte(entry.subleaf), 7))  \(Hex.word(r.eax))  "
+            lines.append("\(Hex.word(entry.leaf))  \(Hex.byte(entry.subleaf).padded(to: 7))  \(Hex.word(r.eax))  "
                 + "\(Hex.word(r.ebx))  \(Hex.word(r.ecx))  \(Hex.word(r.edx))  \(entry.significantIndex ? "index" : "-")")
             guard withRules else { continue }
             for register in Register.allCases {
@@ -190,10 +189,6 @@ enum KVMModelText {
             return "\(trace.name): \(trace.offered ? "offered" : "not offered") — \(last)"
         }
         return "\(rule.source): \(rule.summary)"
-    }
-
-    static func pad(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
 }
 
@@ -250,13 +245,6 @@ enum KVMModelJSON {
         }
         let document = PredictionDocument(title: title, kernel: p.kernel.version.description,
                                           module: p.module.module.rawValue, notes: p.notes, entries: entries)
-        return try encode(document)
-    }
-
-    static func encode<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
-        return String(decoding: data, as: UTF8.self)
+        return try prettyJSON(document)
     }
 }

@@ -82,16 +82,9 @@ struct KVMSupportedCommand: ParsableCommand {
             let r = entry.registers
             let subleaf = Hex.byte(entry.subleaf)
             let flagText = flags == 0 ? "-" : "0x\(String(flags, radix: 16))" + (entry.significantIndex ? " index" : "")
-            lines.append("\(Hex.word(entry.leaf))  \(subleaf.padding(7))  \(Hex.word(r.eax))  \(Hex.word(r.ebx))  "
+            lines.append("\(Hex.word(entry.leaf))  \(subleaf.padded(to: 7))  \(Hex.word(r.eax))  \(Hex.word(r.ebx))  "
                 + "\(Hex.word(r.ecx))  \(Hex.word(r.edx))  \(flagText)")
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-}
-
-extension String {
-    /// Left-aligns in a column of `width` characters.
-    fileprivate func padding(_ width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 }

@@ -26,6 +26,23 @@ extension StringProtocol {
     }
 }
 
+/// Rows as left-aligned columns separated by two spaces, each padded to its widest cell; the last cell of a
+/// row is not padded. The one table layout of the commands' text output.
+func alignedColumns(_ rows: [[String]]) -> String {
+    var widths: [Int] = []
+    for row in rows {
+        for (i, cell) in row.enumerated() {
+            if i == widths.count { widths.append(0) }
+            widths[i] = Swift.max(widths[i], cell.count)
+        }
+    }
+    return rows.map { row in
+        row.enumerated().map { i, cell in
+            i == row.count - 1 ? cell : cell.padded(to: widths[i])
+        }.joined(separator: "  ")
+    }.joined(separator: "\n")
+}
+
 /// `value` with exactly `digits` decimals, rounded half away from zero
 /// (what `String(format: "%.3f", x)` printed, for the timings shown).
 func fixedPoint(_ value: Double, digits: Int) -> String {
@@ -40,6 +57,11 @@ func fixedPoint(_ value: Double, digits: Int) -> String {
     let sign = value < 0 && units != 0 ? "-" : ""
     let whole = "\(sign)\(units / divisor)"
     return digits == 0 ? whole : whole + "." + String(repeating: "0", count: digits - fraction.count) + fraction
+}
+
+/// `text` and a newline on standard error, for notes and diagnostics that must keep standard output clean.
+func printToStandardError(_ text: String) {
+    writeToStandardError(text + "\n")
 }
 
 /// Writes `text` to standard error unbuffered, for diagnostics that must not mix with the output.

@@ -43,9 +43,7 @@ struct ReportCommand: ParsableCommand {
         if let file = input.file {
             let dump = try DumpReader.read(path: file, format: input.inputFormat)
             let chosen = input.cpu ?? dump.cpus.first?.number ?? 0
-            guard let snapshot = dump.cpu(chosen) else {
-                throw ValidationError("\(file) has no CPU \(chosen) (it has \(CPUList.format(dump.cpus.map(\.number))))")
-            }
+            let snapshot = try dump.logicalCPU(chosen, in: file).snapshot
             let kernel = KernelProfile.all[KernelProfile.all.count - 1]
             return ReportContext(snapshot: snapshot, cpuNumber: chosen, logicalCPUs: dump.cpus.count,
                                  source: "\(input.sourceDescription) (\(Self.formatName(dump.origin)))", isLive: false,

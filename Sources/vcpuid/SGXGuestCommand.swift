@@ -45,7 +45,7 @@ struct SGXGuestCommand: ParsableCommand {
 
     /// What is known of the host a composed table is meant for, by the kind of base it started from.
     static func host(of base: GuestBase, policy: GuestPolicyOptions) -> SGXGuestHost {
-        let running = SGXReportCommand.runningKernel()
+        let running = KernelVersion.running()
         switch base.kind {
         case .live:
             return SGXGuestHost(kernel: running, offered: base.snapshot, offeredName: base.name)

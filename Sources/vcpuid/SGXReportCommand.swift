@@ -1,6 +1,5 @@
 import ArgumentParser
 import CPUID
-import Glibc
 import KVM
 import SGX
 import X86Features
@@ -16,6 +15,11 @@ struct SGXReportCommand: ParsableCommand {
             AEX-Notify needs ENCLU[EDECCSSA] (CPUID.(EAX=12H,ECX=0):EAX[11]) and the AEXNOTIFY attribute \
             (CPUID.(EAX=12H,ECX=1):EAX[10]); Linux lets enclaves use it from 6.2 on, and KVM reports both bits to \
             guests from 6.2 on.
+
+            Examples:
+              vcpuid sgx                          this CPU's SGX and the AEX-Notify verdict
+              vcpuid sgx report --kvm             what KVM offers its guests
+              vcpuid sgx report host.txt --json   a saved dump, as JSON
             """
     )
 
@@ -42,11 +46,11 @@ struct SGXReportCommand: ParsableCommand {
             } catch {
                 throw ValidationError("cannot read KVM's supported CPUID: \(error)")
             }
-            source = .kvmSupported(kernel: Self.runningKernel())
+            source = .kvmSupported(kernel: KernelVersion.running())
             origin = "KVM_GET_SUPPORTED_CPUID (/dev/kvm, \(KVMModuleInfo.detect().name ?? "unknown module"))"
         } else {
             snapshot = try input.loadSnapshot()
-            source = input.file == nil ? .liveCPU(kernel: Self.runningKernel()) : .dump
+            source = input.file == nil ? .liveCPU(kernel: KernelVersion.running()) : .dump
             origin = input.sourceDescription
         }
         let report = SGXCapabilityReport(snapshot, source: source)
@@ -55,16 +59,6 @@ struct SGXReportCommand: ParsableCommand {
         } else {
             print(Self.render(report, origin: origin))
         }
-    }
-
-    /// The running kernel's release, from uname(2).
-    static func runningKernel() -> KernelVersion? {
-        var name = utsname()
-        guard uname(&name) == 0 else { return nil }
-        let release = withUnsafeBytes(of: &name.release) { raw in
-            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-        }
-        return KernelVersion(release)
     }
 
     static func yesNo(_ value: Bool) -> String { value ? "yes" : "no" }

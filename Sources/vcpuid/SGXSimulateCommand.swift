@@ -52,7 +52,7 @@ struct SGXSimulateCommand: ParsableCommand {
             let bytes = try DumpReader.readBytes(path: file)
             try bytes.withUnsafeBufferPointer { buffer throws(DumpError) in try DumpReader.checkText(buffer, name: name) }
             guard let text = String(validating: bytes, as: UTF8.self) else {
-                SGXTable.printError("\(name): error: expected UTF-8 text (a scenario, one step per line)")
+                printToStandardError("\(name): error: expected UTF-8 text (a scenario, one step per line)")
                 throw ExitCode(ExitStatus.failure)
             }
             return text
@@ -63,7 +63,7 @@ struct SGXSimulateCommand: ParsableCommand {
             case let .binary(byte): "binary data (byte 0x\(Hex.digits(UInt32(byte), count: 2))): expected a text scenario"
             default: error.message
             }
-            SGXTable.printError("\(place): error: \(message)")
+            printToStandardError("\(place): error: \(message)")
             throw ExitCode(ExitStatus.failure)
         }
     }
@@ -74,7 +74,7 @@ struct SGXSimulateCommand: ParsableCommand {
         do {
             scenario = try ScenarioParser.parse(text, name: file == "-" ? "<stdin>" : file)
         } catch {
-            SGXTable.printError(error.description)
+            printToStandardError(error.description)
             throw ExitCode(ExitStatus.failure)
         }
         if let cpuidDump {
@@ -82,7 +82,7 @@ struct SGXSimulateCommand: ParsableCommand {
             do {
                 platform = SGXPlatform(try DumpReader.read(path: cpuidDump).first)
             } catch {
-                SGXTable.printError("\(error)")
+                printToStandardError("\(error)")
                 throw ExitCode(ExitStatus.failure)
             }
             scenario.configuration.cpuSGX1 = platform.sgx1
@@ -99,11 +99,11 @@ struct SGXSimulateCommand: ParsableCommand {
         if !passed {
             for failure in result.failedExpectations {
                 let at = failure.iteration.map { " (repeat iteration \($0))" } ?? ""
-                SGXTable.printError("\(result.scenario):\(failure.line): expectation failed\(at): expected \(failure.expected), found \(failure.actual)")
+                printToStandardError("\(result.scenario):\(failure.line): expectation failed\(at): expected \(failure.expected), found \(failure.actual)")
             }
             if strict {
                 for fault in result.unexpectedFaults {
-                    SGXTable.printError("\(result.scenario):\(fault.line): unexpected \(fault.fault) from \(fault.operation): \(fault.rule)")
+                    printToStandardError("\(result.scenario):\(fault.line): unexpected \(fault.fault) from \(fault.operation): \(fault.rule)")
                 }
             }
             throw ExitCode(ExitStatus.negativeVerdict)

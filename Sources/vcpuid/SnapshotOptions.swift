@@ -9,6 +9,16 @@ extension LiveSource: ExpressibleByArgument {
     public static var allValueStrings: [String] { allCases.map(\.rawValue) }
 }
 
+extension Dump {
+    /// CPU `number` of this dump, read from `file`; a usage error naming the CPUs it has when it has no such CPU.
+    func logicalCPU(_ number: Int, in file: String) throws -> LogicalCPU {
+        guard let snapshot = cpu(number) else {
+            throw ValidationError("\(file) has no CPU \(number) (it has \(CPUList.format(cpus.map(\.number))))")
+        }
+        return LogicalCPU(number: number, snapshot: snapshot)
+    }
+}
+
 /// Where a command's CPUID view comes from: a dump file, standard input, or the live CPU(s).
 /// Every command that looks at CPUID takes these options with `@OptionGroup var input: SnapshotOptions`.
 struct SnapshotOptions: ParsableArguments {
@@ -47,12 +57,7 @@ struct SnapshotOptions: ParsableArguments {
         if let file {
             let dump = try DumpReader.read(path: file, format: inputFormat)
             if allCPUs { return dump }
-            if let cpu {
-                guard let snapshot = dump.cpu(cpu) else {
-                    throw ValidationError("\(file) has no CPU \(cpu) (it has \(CPUList.format(dump.cpus.map(\.number))))")
-                }
-                return Dump(cpus: [LogicalCPU(number: cpu, snapshot: snapshot)], origin: dump.origin)
-            }
+            if let cpu { return Dump(cpus: [try dump.logicalCPU(cpu, in: file)], origin: dump.origin) }
             return Dump(cpus: Array(dump.cpus.prefix(1)), origin: dump.origin)
         }
         if allCPUs { return try LiveCPU.dump(cpus: nil, source: source) }
@@ -63,12 +68,7 @@ struct SnapshotOptions: ParsableArguments {
     func loadSnapshot() throws -> Snapshot {
         if let file {
             let dump = try DumpReader.read(path: file, format: inputFormat)
-            if let cpu {
-                guard let snapshot = dump.cpu(cpu) else {
-                    throw ValidationError("\(file) has no CPU \(cpu) (it has \(CPUList.format(dump.cpus.map(\.number))))")
-                }
-                return snapshot
-            }
+            if let cpu { return try dump.logicalCPU(cpu, in: file).snapshot }
             return dump.first
         }
         return try LiveCPU.snapshot(cpu: cpu ?? 0, source: source)
