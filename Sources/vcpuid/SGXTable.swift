@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// Aligned plain-text tables and JSON output for the `vcpuid sgx` commands.
 enum SGXTable {
     /// A header row over the rows, as `alignedColumns` lays them out.
@@ -7,9 +5,6 @@ enum SGXTable {
         alignedColumns([header] + rows)
     }
 
-    static func json<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
+    /// The same JSON layout as every other command (`prettyJSON`).
+    static func json<T: Encodable>(_ value: T) throws -> String { try prettyJSON(value) }
 }

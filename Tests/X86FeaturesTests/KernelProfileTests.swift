@@ -35,6 +35,20 @@ final class KernelProfileTests: XCTestCase {
         }
     }
 
+    /// Scattered rows and lookups resolve features by name, so a name may stand only once per profile.
+    func testNamesAreUniqueWithinAProfile() {
+        for profile in KernelProfile.all {
+            var features: Set<String> = []
+            for row in profile.features {
+                XCTAssertTrue(features.insert(row.name).inserted, "\(profile): feature \(row.name) is defined twice")
+            }
+            var bugs: Set<String> = []
+            for row in profile.bugs {
+                XCTAssertTrue(bugs.insert(row.name).inserted, "\(profile): bug \(row.name) is defined twice")
+            }
+        }
+    }
+
     func testEveryScatteredAndDependencyRowNamesADefinedFeature() {
         for profile in KernelProfile.all {
             for row in profile.scattered {
