@@ -13,7 +13,7 @@ public struct LogicalCPU: Hashable, Sendable {
 public enum DumpOrigin: Hashable, Sendable, CustomStringConvertible {
     case instruction
     case devCPU
-    case file(path: String, format: String)
+    case file(path: String, format: DumpFormat)
     case kvmSupported
     case kvmEmulated
     case model(String)

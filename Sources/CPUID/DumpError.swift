@@ -13,14 +13,19 @@ public struct DumpError: Error, Hashable, Sendable, CustomStringConvertible {
         case syntax(expected: String)
         /// The same (leaf, subleaf) twice for one CPU, with different registers.
         case duplicateEntry(LeafKey, cpu: Int, firstLine: Int)
+        /// The same MSR twice for one CPU, with different values.
+        case duplicateMSR(UInt32, cpu: Int, firstLine: Int)
         /// The same CPU number twice.
         case duplicateCPU(Int, firstLine: Int)
         /// A libcpuid key this reader does not know.
         case unknownKey(String)
         /// A dump of another architecture (libcpuid's ARM register dumps).
         case notX86(String)
-        /// No format could be recognized.
-        case unknownFormat
+        /// No format could be recognized; one line per format tried, saying why it did not fit.
+        case unknownFormat(tried: [String])
+        /// The text is well-formed but its content is refused; the message is a whole sentence
+        /// (a Firecracker template's schema, a bitmap that leaves bits unspecified with no base).
+        case invalid(String)
     }
 
     public var file: String
@@ -45,10 +50,14 @@ public struct DumpError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .binary(byte): "binary data (byte 0x\(Hex.digits(UInt32(byte), count: 2))): expected a text CPUID dump"
         case let .syntax(expected): "expected \(expected)"
         case let .duplicateEntry(key, cpu, firstLine): "conflicting duplicate entry for leaf \(key) on CPU \(cpu) (first given on line \(firstLine) with other registers)"
+        case let .duplicateMSR(index, cpu, firstLine): "conflicting duplicate MSR \(Hex.word(index)) on CPU \(cpu) (first given on line \(firstLine) with another value)"
         case let .duplicateCPU(cpu, firstLine): "CPU \(cpu) appears twice (first header on line \(firstLine))"
         case let .unknownKey(key): "unknown libcpuid key `\(key)`: expected one of \(LibcpuidReader.knownKeys.joined(separator: ", "))"
         case let .notX86(detail): "not an x86 CPUID dump: \(detail)"
-        case .unknownFormat: "unrecognized dump format: expected cpuid -r, AIDA64, libcpuid, libvirt XML or vcpuid JSON (or name one with --input-format)"
+        case let .unknownFormat(tried):
+            "unrecognized dump format (name one with --input-format); tried:"
+                + tried.map { "\n  " + $0 }.joined()
+        case let .invalid(detail): detail
         }
     }
 

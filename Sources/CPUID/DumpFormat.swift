@@ -10,6 +10,9 @@ public enum DumpFormat: String, CaseIterable, Hashable, Sendable, CustomStringCo
     case libvirt
     /// vcpuid's own JSON (schema in docs/formats.md).
     case json
+    /// A Firecracker CPU configuration: a custom CPU template, `cpu-template-helper template dump` output,
+    /// or a fingerprint's `guest_cpu_config` (one CPU). Read only: `vcpuid guest export` writes templates.
+    case firecracker
 
     public var description: String { rawValue }
 
@@ -24,6 +27,7 @@ public enum DumpFormat: String, CaseIterable, Hashable, Sendable, CustomStringCo
         case .libcpuid: "libcpuid raw data"
         case .libvirt: "libvirt cpudata XML"
         case .json: "vcpuid JSON"
+        case .firecracker: "Firecracker CPU template"
         }
     }
 }

@@ -10,29 +10,32 @@ public enum DumpReader {
     /// Files larger than this are refused before reading: the largest real multi-CPU dumps are a few MiB.
     public static let sizeLimit = 64 << 20
 
-    /// Reads a dump from a file, or from standard input when `path` is `-`.
-    public static func read(path: String, format: DumpFormat? = nil) throws(DumpError) -> Dump {
+    /// Reads a dump from a file, or from standard input when `path` is `-`. `base` supplies what a
+    /// Firecracker template leaves unspecified (bits marked `x`, registers and MSRs it does not name).
+    public static func read(path: String, format: DumpFormat? = nil, base: Snapshot? = nil) throws(DumpError) -> Dump {
         let bytes = try readBytes(path: path)
-        return try parse(bytes: bytes, name: path == "-" ? "<stdin>" : path, format: format)
+        return try parse(bytes: bytes, name: path == "-" ? "<stdin>" : path, format: format, base: base)
     }
 
     /// Parses dump text held in memory; `name` is what errors and the dump's origin call it.
-    public static func parse(_ text: String, name: String, format: DumpFormat? = nil) throws(DumpError) -> Dump {
-        try parse(bytes: Array(text.utf8), name: name, format: format)
+    public static func parse(_ text: String, name: String, format: DumpFormat? = nil,
+                             base: Snapshot? = nil) throws(DumpError) -> Dump {
+        try parse(bytes: Array(text.utf8), name: name, format: format, base: base)
     }
 
     /// Parses dump bytes held in memory. The size limit guards reading files; bytes a caller already
     /// holds are parsed whatever their size.
-    public static func parse(bytes: [UInt8], name: String, format: DumpFormat? = nil) throws(DumpError) -> Dump {
+    public static func parse(bytes: [UInt8], name: String, format: DumpFormat? = nil,
+                             base: Snapshot? = nil) throws(DumpError) -> Dump {
         try bytes.withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<UInt8>) throws(DumpError) -> Dump in
             let chosen: DumpFormat
             if let format {
                 chosen = format
             } else {
-                chosen = try detectFormat(buffer, name: name)
+                chosen = try FormatDetection.detect(buffer, name: name)
             }
             // The line readers meet control bytes as they parse; the XML and JSON scanners check first.
-            if chosen == .libvirt || chosen == .json { try checkText(buffer, name: name) }
+            if chosen == .libvirt || chosen == .json || chosen == .firecracker { try checkText(buffer, name: name) }
             let cpus: [LogicalCPU]
             switch chosen {
             case .cpuidRaw: cpus = try CPUIDRawReader.parse(buffer, file: name)
@@ -40,41 +43,15 @@ public enum DumpReader {
             case .libcpuid: cpus = try LibcpuidReader.parse(buffer, file: name)
             case .libvirt: cpus = try LibvirtReader.parse(buffer, file: name)
             case .json: cpus = try JSONDumpReader.parse(buffer, file: name)
+            case .firecracker: cpus = try FirecrackerDumpReader.parse(buffer, file: name, base: base)
             }
-            return Dump(cpus: cpus, origin: .file(path: name, format: chosen.rawValue))
+            return Dump(cpus: cpus, origin: .file(path: name, format: chosen))
         }
     }
 
-    /// The format of dump text, judged from its first non-blank line; nil when none fits.
+    /// The format of dump text, judged from its lines; nil when none fits.
     public static func detectFormat(_ text: String) -> DumpFormat? {
-        Array(text.utf8).withUnsafeBufferPointer { try? detectFormat($0, name: "") }
-    }
-
-    static func detectFormat(_ bytes: UnsafeBufferPointer<UInt8>, name: String) throws(DumpError) -> DumpFormat {
-        var lines = TextLines(bytes)
-        var firstLine: TextLine?
-        while let line = lines.next() {
-            var c = LineCursor(bytes, line, file: name)
-            c.skipBlanks()
-            if c.atEnd { continue }
-            firstLine = line
-            if c.skip("\u{FEFF}") { c.skipBlanks() }
-            if c.looksAt("<") { return .libvirt }
-            if c.looksAt("{") { return .json }
-            if c.looksAt("0x") || c.looksAt("CPU:") { return .cpuidRaw }
-            if c.skip("CPU ") {
-                if let b = c.current, b >= 48, b <= 57 { return .cpuidRaw }
-            }
-            if c.looksAt("CPUID") || c.looksAt("------[") || c.looksAt("CPU#") { return .aida }
-            if c.looksAt("_____") { return .libcpuid }
-            while let b = c.current, (b >= 97 && b <= 122) || (b >= 48 && b <= 57) || b == 95 { c.index += 1 }
-            if c.current == UInt8(ascii: "[") || c.current == UInt8(ascii: "=") { return .libcpuid }
-            break
-        }
-        guard let firstLine else { throw DumpError(file: name, kind: .empty) }
-        let unknown = LineCursor(bytes, firstLine, file: name).error("")
-        if case .binary = unknown.kind { throw unknown }
-        throw DumpError(file: name, line: firstLine.number, column: 1, kind: .unknownFormat)
+        Array(text.utf8).withUnsafeBufferPointer { try? FormatDetection.detect($0, name: "") }
     }
 
     /// Rejects what no text dump contains: NUL and other control bytes.

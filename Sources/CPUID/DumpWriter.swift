@@ -35,9 +35,19 @@ public enum DumpWriter {
                 throw .cannotHold(format: .libvirt, reason: "it describes one CPU and this dump has \(dump.cpus.count); pick one with --cpu")
             }
             renderLibvirt(dump, into: &out)
-        case .libcpuid: throw .notWritable(.libcpuid)
+        case .libcpuid, .firecracker: throw .notWritable(format)
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// How many of the dump's MSRs a format cannot carry: all of them for `cpuid -r` text, the faulted
+    /// reads for libvirt (its `<msr>` element holds a value), none for JSON and AIDA64.
+    public static func msrsLeftOut(of dump: Dump, as format: DumpFormat) -> Int {
+        switch format {
+        case .json, .aida: 0
+        case .libvirt: dump.cpus.reduce(0) { $0 + $1.snapshot.msrs.count { $0.value == .faulted } }
+        case .cpuidRaw, .libcpuid, .firecracker: dump.cpus.reduce(0) { $0 + $1.snapshot.msrs.count }
+        }
     }
 
     /// Writes the rendered dump to `path` through a temporary file in the same folder and a rename,
@@ -161,6 +171,24 @@ public enum DumpWriter {
             }
             out.append(10)
         }
+        for cpu in dump.cpus where !cpu.snapshot.msrs.isEmpty {
+            append("------[ MSR Registers / Logical CPU #\(cpu.number) ]------\n", into: &out)
+            for msr in cpu.snapshot.msrs {
+                append("MSR ", into: &out)
+                hex(msr.index, digits: 8, upper: true, into: &out)
+                append(": ", into: &out)
+                switch msr.value {
+                case let .value(bits):
+                    for group in stride(from: 3, through: 0, by: -1) {
+                        hex(UInt32(truncatingIfNeeded: bits >> UInt64(group * 16)) & 0xffff, digits: 4, upper: true, into: &out)
+                        if group > 0 { out.append(45) }
+                    }
+                case .faulted: append("< FAILED >", into: &out)
+                }
+                out.append(10)
+            }
+            out.append(10)
+        }
     }
 
     /// vcpuid JSON, one entry a line (schema in docs/formats.md).
@@ -188,7 +216,25 @@ public enum DumpWriter {
                 hex(e.registers.edx, digits: 8, into: &out)
                 append(e.significantIndex ? "\", \"indexed\": true}" : "\", \"indexed\": false}", into: &out)
             }
-            append(cpu.snapshot.isEmpty ? "]\n    }" : "\n      ]\n    }", into: &out)
+            append(cpu.snapshot.isEmpty ? "]" : "\n      ]", into: &out)
+            if !cpu.snapshot.msrs.isEmpty {
+                append(",\n      \"msrs\": [", into: &out)
+                for (k, msr) in cpu.snapshot.msrs.enumerated() {
+                    append(k == 0 ? "\n        " : ",\n        ", into: &out)
+                    append("{\"index\": \"0x", into: &out)
+                    hex(msr.index, digits: 8, into: &out)
+                    switch msr.value {
+                    case let .value(bits):
+                        append("\", \"value\": \"0x", into: &out)
+                        hex(UInt32(truncatingIfNeeded: bits >> 32), digits: 8, into: &out)
+                        hex(UInt32(truncatingIfNeeded: bits), digits: 8, into: &out)
+                        append("\"}", into: &out)
+                    case .faulted: append("\", \"value\": null}", into: &out)
+                    }
+                }
+                append("\n      ]", into: &out)
+            }
+            append("\n    }", into: &out)
         }
         append(dump.cpus.isEmpty ? "]\n}\n" : "\n  ]\n}\n", into: &out)
     }
@@ -211,6 +257,16 @@ public enum DumpWriter {
             hex(e.registers.ecx, digits: 8, into: &out)
             append("' edx='0x", into: &out)
             hex(e.registers.edx, digits: 8, into: &out)
+            append("'/>\n", into: &out)
+        }
+        for msr in snapshot.msrs {
+            guard case let .value(bits) = msr.value else { continue }
+            append("  <msr index='0x", into: &out)
+            append(String(msr.index, radix: 16), into: &out)
+            append("' edx='0x", into: &out)
+            hex(UInt32(truncatingIfNeeded: bits >> 32), digits: 8, into: &out)
+            append("' eax='0x", into: &out)
+            hex(UInt32(truncatingIfNeeded: bits), digits: 8, into: &out)
             append("'/>\n", into: &out)
         }
         append("</cpudata>\n", into: &out)

@@ -41,6 +41,7 @@ enum JSONDumpReader {
             guard case let .object(cpuMembers) = cpuValue.content else { throw fail("a CPU object", cpuValue) }
             var number: Int?
             var entriesValue: PositionedJSON?
+            var msrsValue: PositionedJSON?
             for member in cpuMembers {
                 switch member.key {
                 case "cpu":
@@ -48,7 +49,8 @@ enum JSONDumpReader {
                     guard n <= UInt32(Int32.max) else { throw fail("a CPU number below 2^31", member.value) }
                     number = Int(n)
                 case "entries": entriesValue = member.value
-                default: throw fail("only \"cpu\" and \"entries\" in a CPU object (found \"\(member.key)\")", at: member.keyPosition)
+                case "msrs": msrsValue = member.value
+                default: throw fail("only \"cpu\", \"entries\" and \"msrs\" in a CPU object (found \"\(member.key)\")", at: member.keyPosition)
                 }
             }
             guard let number else { throw fail("a \"cpu\" number in each CPU object", cpuValue) }
@@ -82,8 +84,43 @@ enum JSONDumpReader {
                                        significantIndex: indexed ?? SubleafRules.hasSubleaves(leaf))
                 try collector.add(entry, line: entryValue.position.line)
             }
+            if let msrsValue {
+                guard case let .array(msrValues) = msrsValue.content else { throw fail("an array of MSRs for \"msrs\"", msrsValue) }
+                for msrValue in msrValues { try collector.add(try msr(msrValue, fail), line: msrValue.position.line) }
+            }
         }
         return try collector.finish()
+    }
+
+    /// `{"index": "0x0000010a", "value": "0x000000000c0a0ceb"}`; `"value": null` is a read that faulted.
+    private static func msr(_ node: PositionedJSON, _ fail: (String, PositionedJSON) -> DumpError) throws(DumpError) -> MSR {
+        guard case let .object(fields) = node.content else { throw fail("an MSR object {\"index\": ..., \"value\": ...}", node) }
+        var index: UInt32?
+        var value: MSRValue?
+        for field in fields {
+            switch field.key {
+            case "index": index = try integer(field.value, "the MSR index", fail)
+            case "value":
+                switch field.value.content {
+                case .null: value = .faulted
+                case let .string(text):
+                    guard text.hasPrefix("0x"), text.count > 2, text.count <= 18, let v = UInt64(text.dropFirst(2), radix: 16) else {
+                        throw fail("a hex string such as \"0x000000000c0a0ceb\" (or null for a read that faulted) for the MSR value", field.value)
+                    }
+                    value = .value(v)
+                case let .number(text):
+                    guard let v = UInt64(text) else { throw fail("an integer from 0 to 2^64-1 for the MSR value", field.value) }
+                    value = .value(v)
+                default:
+                    throw fail("a hex string or null for the MSR value, not \(field.value.kindDescription)", field.value)
+                }
+            default:
+                throw fail("only \"index\" and \"value\" in an MSR (found \"\(field.key)\")", field.value)
+            }
+        }
+        guard let index else { throw fail("\"index\" in each MSR", node) }
+        guard let value else { throw fail("\"value\" in each MSR (null for a read that faulted)", node) }
+        return MSR(index, value)
     }
 
     private static func integer(_ value: PositionedJSON, _ what: String,

@@ -29,7 +29,13 @@ public enum Hex {
     }
 
     /// Exactly `count` lower-case hex digits without prefix.
-    public static func digits(_ value: UInt32, count: Int) -> String {
+    public static func digits(_ value: UInt32, count: Int) -> String { digits(UInt64(value), count: count) }
+
+    /// `0x000000000c0a0ceb`: sixteen lower-case digits with prefix, the width of an MSR.
+    public static func quad(_ value: UInt64) -> String { "0x" + digits(value, count: 16) }
+
+    /// Exactly `count` lower-case hex digits of a 64-bit value, without prefix.
+    public static func digits(_ value: UInt64, count: Int) -> String {
         var bytes = [UInt8](repeating: 0, count: count)
         var v = value
         for i in stride(from: count - 1, through: 0, by: -1) {

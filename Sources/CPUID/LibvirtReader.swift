@@ -1,6 +1,6 @@
 /// Reads libvirt's CPU test data (tests/cputestdata/x86_64-cpuid-*.xml): one `<cpudata arch='x86'>`
 /// element holding `<cpuid eax_in='0x..' ecx_in='0x..' eax='0x..' ebx='0x..' ecx='0x..' edx='0x..'/>`
-/// rows. `<msr .../>` rows are model-specific registers, not CPUID, and are skipped.
+/// rows, and `<msr index='0x10a' edx='0x..' eax='0x..'/>` rows (a model-specific register's high and low halves).
 /// The scanner reads exactly this shape of XML (elements, attributes, comments, declarations).
 enum LibvirtReader {
     private struct Scanner {
@@ -71,10 +71,11 @@ enum LibvirtReader {
             }
         }
 
-        func number(_ values: [String: (String, Int)], _ attribute: String, element: Int, optional: Bool = false) throws(DumpError) -> UInt32 {
+        func number(_ values: [String: (String, Int)], _ attribute: String, element: Int, optional: Bool = false,
+                    on name: String = "cpuid") throws(DumpError) -> UInt32 {
             guard let (text, offset) = values[attribute] else {
                 if optional { return 0 }
-                throw error("attribute `\(attribute)` on <cpuid>", at: element)
+                throw error("attribute `\(attribute)` on <\(name)>", at: element)
             }
             let parsed: UInt32? = text.hasPrefix("0x") || text.hasPrefix("0X")
                 ? (text.count > 2 && text.count <= 10 ? UInt32(text.dropFirst(2), radix: 16) : nil)
@@ -85,6 +86,7 @@ enum LibvirtReader {
     }
 
     static let registerAttributes: Set<String> = ["eax_in", "ecx_in", "eax", "ebx", "ecx", "edx"]
+    static let msrAttributes: Set<String> = ["index", "edx", "eax"]
 
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws(DumpError) -> [LogicalCPU] {
         var s = Scanner(bytes: bytes, file: file)
@@ -139,6 +141,13 @@ enum LibvirtReader {
             case "msr":
                 guard inside else { throw s.error("<cpudata> before <msr>", at: start) }
                 guard try s.attributes(into: &values) else { throw s.error("`/>` closing <msr>") }
+                for key in values.keys where !msrAttributes.contains(key) {
+                    throw s.error("only index, edx, eax on <msr> (found `\(key)`)", at: values[key]?.1)
+                }
+                let index = try s.number(values, "index", element: start, on: "msr")
+                let high = try s.number(values, "edx", element: start, on: "msr")
+                let low = try s.number(values, "eax", element: start, on: "msr")
+                try collector.add(MSR(index, .value(UInt64(high) << 32 | UInt64(low))), line: lines.line(at: start))
             default:
                 throw s.error("<cpudata>, <cpuid .../> or <msr .../> (found <\(element)>)", at: start)
             }

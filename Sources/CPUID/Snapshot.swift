@@ -2,8 +2,11 @@
 /// /dev/cpu/N/cpuid, a dump file, KVM's supported table, or a guest probe.
 ///
 /// Entries are kept sorted by (leaf, subleaf) so that every writer and comparison sees one order.
+/// A snapshot may also hold the model-specific registers its source sampled, sorted by index.
 public struct Snapshot: Hashable, Sendable {
     public private(set) var entries: [CPUIDEntry]
+    /// The MSRs sampled on this CPU; an index that is absent was not sampled.
+    public private(set) var msrs: [MSR] = []
 
     /// Builds a snapshot; when two entries share a key, the later one wins.
     /// Readers that must reject duplicates check for them before calling this.
@@ -33,6 +36,12 @@ public struct Snapshot: Hashable, Sendable {
             sorted = unique
         }
         self.entries = sorted
+    }
+
+    /// Builds a snapshot with MSRs; as with entries, a later MSR with the same index wins.
+    public init<S: Sequence, M: Sequence>(_ entries: S, msrs: M) where S.Element == CPUIDEntry, M.Element == MSR {
+        self.init(entries)
+        for msr in msrs { setMSR(msr) }
     }
 
     public init() { self.entries = [] }
@@ -118,6 +127,35 @@ public struct Snapshot: Hashable, Sendable {
     public mutating func remove(_ leaf: UInt32, _ subleaf: UInt32 = 0) -> CPUIDEntry? {
         guard let i = index(of: LeafKey(leaf, subleaf)) else { return nil }
         return entries.remove(at: i)
+    }
+
+    /// What reading this MSR gave; nil when the snapshot did not sample it.
+    public func msr(_ index: UInt32) -> MSRValue? {
+        let i = msrLowerBound(index)
+        return i < msrs.count && msrs[i].index == index ? msrs[i].value : nil
+    }
+
+    /// Records an MSR, replacing an earlier reading of the same index.
+    public mutating func setMSR(_ msr: MSR) {
+        let i = msrLowerBound(msr.index)
+        if i < msrs.count, msrs[i].index == msr.index {
+            msrs[i] = msr
+        } else {
+            msrs.insert(msr, at: i)
+        }
+    }
+
+    /// Removes every MSR (for formats and consumers that hold CPUID only).
+    public mutating func removeMSRs() { msrs.removeAll() }
+
+    private func msrLowerBound(_ index: UInt32) -> Int {
+        var low = 0
+        var high = msrs.count
+        while low < high {
+            let mid = (low + high) / 2
+            if msrs[mid].index < index { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 
     /// Keeps only the entries for which `keep` is true.

@@ -5,7 +5,7 @@ import CPUID
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert a CPUID dump between formats (cpuid -r, AIDA64, libcpuid, libvirt XML, JSON in; raw, JSON, AIDA, libvirt out).",
+        abstract: "Convert a CPUID dump between formats (cpuid -r, AIDA64, libcpuid, libvirt XML, JSON, Firecracker in; raw, JSON, AIDA, libvirt out).",
         discussion: """
             Every CPU of the dump is converted (libvirt XML holds one CPU: choose it with --cpu). The output \
             file is written atomically. libcpuid raw files can be read but not written.
@@ -25,6 +25,9 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "Output format: cpuid -r text, vcpuid JSON, AIDA64 text or libvirt cpudata XML.")
     var format: OutputDumpFormat
 
+    @Option(help: ArgumentHelp("For a Firecracker template: a dump of the CPU it applies to, which supplies what the template leaves unspecified.", valueName: "file"))
+    var base: String?
+
     @Option(help: "Convert only this CPU of the dump.")
     var cpu: Int?
 
@@ -36,9 +39,9 @@ struct ConvertCommand: ParsableCommand {
     }
 
     func run() throws {
-        var dump = try DumpReader.read(path: file, format: inputFormat)
+        var dump = try DumpReader.read(path: file, format: inputFormat, base: try base.map { try DumpReader.read(path: $0).first })
         if let cpu { dump.cpus = [try dump.logicalCPU(cpu, in: file)] }
-        let text = try DumpWriter.render(dump, as: format.format)
+        let text = try format.render(dump)
         try OutputDestination.emit(text, to: output)
     }
 }

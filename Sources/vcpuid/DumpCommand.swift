@@ -32,7 +32,7 @@ struct DumpCommand: ParsableCommand {
 
     func run() throws {
         let dump = try input.loadDump()
-        let text = try DumpWriter.render(dump, as: format.format)
+        let text = try format.render(dump)
         try OutputDestination.emit(text, to: output)
     }
 }

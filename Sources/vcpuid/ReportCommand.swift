@@ -41,7 +41,7 @@ struct ReportCommand: ParsableCommand {
 
     private func makeContext() throws -> ReportContext {
         if let file = input.file {
-            let dump = try DumpReader.read(path: file, format: input.inputFormat)
+            let dump = try input.readDump(file)
             let chosen = input.cpu ?? dump.cpus.first?.number ?? 0
             let snapshot = try dump.logicalCPU(chosen, in: file).snapshot
             let kernel = KernelProfile.all[KernelProfile.all.count - 1]
@@ -63,7 +63,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     static func formatName(_ origin: DumpOrigin) -> String {
-        if case let .file(_, format) = origin, let known = DumpFormat(rawValue: format) { return known.displayName }
+        if case let .file(_, format) = origin { return format.displayName }
         return origin.description
     }
 

@@ -23,7 +23,7 @@ extension Dump {
 /// Every command that looks at CPUID takes these options with `@OptionGroup var input: SnapshotOptions`.
 struct SnapshotOptions: ParsableArguments {
     @Argument(help: ArgumentHelp("A CPUID dump to read instead of this machine ('-' reads standard input).",
-                                 discussion: "Formats: cpuid -r, AIDA64/InstLatx64, libcpuid raw, libvirt cpudata XML, vcpuid JSON; detected automatically.",
+                                 discussion: "Formats: cpuid -r, AIDA64/InstLatx64 reports, libcpuid raw, libvirt cpudata XML, vcpuid JSON, Firecracker CPU templates and fingerprints; detected automatically.",
                                  valueName: "file"))
     var file: String?
 
@@ -40,10 +40,14 @@ struct SnapshotOptions: ParsableArguments {
     @Option(name: .customLong("input-format"), help: "The dump's format, when detection should not guess.")
     var inputFormat: DumpFormat?
 
+    @Option(help: ArgumentHelp("For a Firecracker template: a dump of the CPU it applies to, which supplies the bits (x), registers and MSRs the template leaves unspecified.", valueName: "file"))
+    var base: String?
+
     func validate() throws {
         if allCPUs, cpu != nil { throw ValidationError("--cpu and --all-cpus exclude each other") }
         if let cpu, cpu < 0 { throw ValidationError("--cpu must be a CPU number (0 or more), not \(cpu)") }
         if file == nil, inputFormat != nil { throw ValidationError("--input-format applies to a dump file; give one") }
+        if file == nil, base != nil { throw ValidationError("--base applies to a Firecracker template file; give one") }
     }
 
     /// A short name for the source, for report headers.
@@ -52,10 +56,15 @@ struct SnapshotOptions: ParsableArguments {
         return source == .instruction ? "this machine (CPUID instruction)" : "this machine (/dev/cpu/N/cpuid)"
     }
 
+    /// The dump file, read with --input-format and --base.
+    func readDump(_ file: String) throws -> Dump {
+        try DumpReader.read(path: file, format: inputFormat, base: try base.map { try DumpReader.read(path: $0).first })
+    }
+
     /// The CPUs asked for: one (the chosen or first) unless --all-cpus.
     func loadDump() throws -> Dump {
         if let file {
-            let dump = try DumpReader.read(path: file, format: inputFormat)
+            let dump = try readDump(file)
             if allCPUs { return dump }
             if let cpu { return Dump(cpus: [try dump.logicalCPU(cpu, in: file)], origin: dump.origin) }
             return Dump(cpus: Array(dump.cpus.prefix(1)), origin: dump.origin)
@@ -67,7 +76,7 @@ struct SnapshotOptions: ParsableArguments {
     /// The one snapshot single-CPU commands look at.
     func loadSnapshot() throws -> Snapshot {
         if let file {
-            let dump = try DumpReader.read(path: file, format: inputFormat)
+            let dump = try readDump(file)
             if let cpu { return try dump.logicalCPU(cpu, in: file).snapshot }
             return dump.first
         }

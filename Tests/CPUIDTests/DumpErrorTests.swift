@@ -98,8 +98,14 @@ final class DumpErrorTests: XCTestCase {
 
     func testUnknownFormat() throws {
         let e = try XCTUnwrap(error("\nprocessor : 0\nvendor_id : GenuineIntel\n"))
-        XCTAssertEqual(e.kind, .unknownFormat)
+        guard case let .unknownFormat(tried) = e.kind else { return XCTFail("expected unknownFormat, got \(e.kind)") }
         XCTAssertEqual(e.line, 2)
+        XCTAssertEqual(tried.count, 5, "one line per format family: \(tried)")
+        XCTAssertTrue(tried[0].hasPrefix("raw (cpuid -r): line 2: `processor : 0`"), tried[0])
+        XCTAssertTrue(tried[1].contains("in 2 non-blank lines"), tried[1])
+        XCTAssertTrue(tried[2].hasPrefix("libcpuid: line 2:"), tried[2])
+        XCTAssertTrue(tried[3].contains("line 2") && tried[3].contains("`<`"), tried[3])
+        XCTAssertTrue(e.description.contains("\n  aida (AIDA64): no `CPUID xxxxxxxx"), e.description)
     }
 
     func testFileOverTheLimitIsRefusedBeforeReading() throws {
@@ -174,8 +180,8 @@ final class DumpErrorTests: XCTestCase {
 
     func testHeaderSyntax() throws {
         XCTAssertEqual(error("CPU x:\n" + good, format: .cpuidRaw)?.kind, .syntax(expected: "a decimal number for the CPU number"))
-        XCTAssertEqual(error("------[ Logical CPU ]------\n")?.kind, .syntax(expected: "`#N`, the logical CPU's number, in the header"))
-        XCTAssertEqual(error("CPUID 00000000: 00000001-68747541-444D4163-69746E65 trailing\n")?.kind,
-                       .syntax(expected: "`[SL nn]`, a `[comment]` or the end of the line"))
+        XCTAssertEqual(error("------[ Logical CPU ]------\n")?.kind, .empty, "a header alone holds no data")
+        XCTAssertEqual(error("CPUID 00000004: 00000001-68747541-444D4163-69746E65 [SL zz]\n")?.kind,
+                       .syntax(expected: "a hex number for the subleaf in `[SL nn]`"))
     }
 }

@@ -1,5 +1,3 @@
-import CPUID
-
 extension FirecrackerTemplate {
     /// Reads a template file; every error names the file and, where it can, line and column.
     public static func read(path: String) throws(FirecrackerTemplateError) -> FirecrackerTemplate {
@@ -24,7 +22,12 @@ extension FirecrackerTemplate {
             throw FirecrackerTemplateError(file: file, line: error.position.line, column: error.position.column,
                                            message: error.message)
         }
-        return try TemplateReader(file: file).template(root)
+        return try parse(root, file: file)
+    }
+
+    /// Reads a template from parsed JSON (a whole file, or a fingerprint's `guest_cpu_config`).
+    static func parse(_ root: PositionedJSON, file: String) throws(FirecrackerTemplateError) -> FirecrackerTemplate {
+        try TemplateReader(file: file).template(root)
     }
 }
 

@@ -1,5 +1,3 @@
-import CPUID
-
 /// A Firecracker custom CPU template (docs/cpu_templates/schema.json in Firecracker): CPUID modifiers that set,
 /// clear or keep each bit of a register, MSR modifiers, and the members Firecracker uses on other architectures.
 ///
