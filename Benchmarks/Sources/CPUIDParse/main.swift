@@ -25,7 +25,16 @@ func now() -> Double {
     return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }
 
-/// A dump of `count` CPUs that differ in their APIC IDs, as the CPUs of one machine do.
+/// The MSR section each generated CPU carries (AIDA64 and JSON write it; `cpuid -r` has no place for it):
+/// a real report's feature and platform MSRs, one of them a read that faulted.
+let msrSection: [MSR] = [
+    MSR(0x17, .value(0)), MSR(0x1B, .value(0xFEE0_0900)), MSR(0x3A, .value(5)), MSR(0x48, .faulted),
+    MSR(0x8B, .value(0x0000_0100_0000_0000)), MSR(0xCE, .value(0x0004_0000_8108_1300)), MSR(0x10A, .value(0x0C0A_0CEB)),
+    MSR(0x122, .value(0)), MSR(0x199, .value(0x1D00)), MSR(0x1A0, .value(0x0085_0089)), MSR(0x345, .value(0x33C5)),
+    MSR(0x606, .value(0x000A_0E03)),
+]
+
+/// A dump of `count` CPUs that differ in their APIC IDs, as the CPUs of one machine do, each with an MSR section.
 func generate(count: Int, from snapshot: Snapshot) -> Dump {
     var cpus: [LogicalCPU] = []
     cpus.reserveCapacity(count)
@@ -33,6 +42,7 @@ func generate(count: Int, from snapshot: Snapshot) -> Dump {
         var s = snapshot
         s.set(1, 0, .ebx, to: (snapshot.value(1, 0, .ebx) & 0x00ff_ffff) | UInt32(n & 0xff) << 24)
         if s.entry(0xB, 0) != nil { s.set(0xB, 0, .edx, to: UInt32(n)) }
+        for msr in msrSection { s.setMSR(msr) }
         cpus.append(LogicalCPU(number: n, snapshot: s))
     }
     return Dump(cpus: cpus, origin: .model("benchmark"))
@@ -106,6 +116,7 @@ if arguments.count == 5, arguments[1] == "parse" {
     var best = Double.infinity
     var cpus = 0
     var entries = 0
+    var msrs = 0
     for _ in 0..<repeats {
         let start = now()
         let bytes = readWholeFile(path)
@@ -118,11 +129,13 @@ if arguments.count == 5, arguments[1] == "parse" {
         best = min(best, now() - start)
         cpus = dump.cpus.count
         entries = dump.cpus.reduce(0) { $0 + $1.snapshot.count }
+        msrs = dump.cpus.reduce(0) { $0 + $1.snapshot.msrs.count }
     }
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     print("seconds=\(best)")
     print("cpus=\(cpus)")
     print("entries=\(entries)")
+    print("msrs=\(msrs)")
     print("bytes=\(size)")
     print("peak=\(peakResidentBytes())")
     exit(0)
@@ -139,7 +152,7 @@ let dump = generate(count: count, from: base)
 let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vcpuid-bench-\(getpid())")
 try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: folder) }
-print("Parsing \(count) CPUs of \(base.count) entries each (this machine's CPU 0, APIC IDs varied); best of 3, release build, one core")
+print("Parsing \(count) CPUs of \(base.count) entries each (this machine's CPU 0, APIC IDs varied), with a \(msrSection.count)-MSR section per CPU in AIDA64; best of 3, release build, one core")
 print("format   size (MB)   time (s)   dumps/s    MB/s    peak RSS (MB)   RSS/size")
 for (name, format) in [("raw", DumpFormat.cpuidRaw), ("aida", .aida)] {
     let path = folder.appendingPathComponent("\(name).txt").path
@@ -153,6 +166,9 @@ for (name, format) in [("raw", DumpFormat.cpuidRaw), ("aida", .aida)] {
     let bytes = r["bytes"] ?? .nan
     let peak = r["peak"] ?? .nan
     guard Int(r["cpus"] ?? 0) == count else { fatalError("\(name): the child parsed \(r["cpus"] ?? 0) CPUs, expected \(count)") }
+    if format == .aida, Int(r["msrs"] ?? 0) != count * msrSection.count {
+        fatalError("aida: the child read \(r["msrs"] ?? 0) MSRs, expected \(count * msrSection.count)")
+    }
     print(String(format: "%-6@   %9.1f   %8.3f   %7.0f   %5.0f   %13.1f   %8.2f",
                  name as NSString, bytes / 1e6, seconds, Double(count) / seconds, bytes / 1e6 / seconds, peak / 1e6, peak / bytes))
 }
