@@ -9,6 +9,8 @@ enum AIDAReader {
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws(DumpError) -> [LogicalCPU] {
         var lines = TextLines(bytes)
         var state = State(file: file)
+        var firstText: Int?
+        var textLines = 0
         let canonical = Self.canonical
         while let line = lines.next() {
             if canonical.matches(bytes, at: line.start, end: line.end),
@@ -25,6 +27,8 @@ enum AIDAReader {
             c.skipBlanks()
             if c.atEnd { continue }
             if DumpTrailer.isTrailerLine(bytes, line) { break }
+            textLines += 1
+            if firstText == nil { firstText = line.number }
             switch try classify(&c) {
             case let .register(leaf, registers): try state.entry(leaf, registers, tail: &c)
             case let .msr(msr): try state.collector.add(msr, line: line.number)
@@ -35,6 +39,11 @@ enum AIDAReader {
             case .otherSection: try state.endSection()
             case .information: try checkInformation(c)
             }
+        }
+        if state.collector.isEmpty, let firstText {
+            // Only informational lines: say so where the text starts, rather than "empty".
+            throw DumpError(file: file, line: firstText, column: 1, kind: .syntax(expected:
+                "an AIDA64 register line (`CPUID xxxxxxxx: EAX-EBX-ECX-EDX` or `MSR xxxxxxxx: ...`) somewhere in the report; none of its \(textLines) non-blank lines is one"))
         }
         return try state.collector.finish()
     }

@@ -22,6 +22,8 @@ struct CPUCollector {
     init(file: String) { self.file = file }
 
     var hasOpenCPU: Bool { number != nil }
+    /// Whether nothing has been collected yet, closed or open.
+    var isEmpty: Bool { cpus.isEmpty && entries.isEmpty && msrs.isEmpty }
     /// The CPU lines go to now.
     var openCPU: Int? { number }
     /// The next CPU number nobody has used.

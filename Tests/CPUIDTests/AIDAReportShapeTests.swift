@@ -194,8 +194,11 @@ final class AIDAReportShapeTests: XCTestCase {
     }
 
     func testAReportWithoutAnyRegisterLineSaysSo() throws {
-        XCTAssertEqual(error("------[ Versions ]------\nProgram Version : AIDA64\n")?.kind, .empty)
-        XCTAssertEqual(error("CPUID Manufacturer : GenuineIntel\n")?.kind, .empty)
+        let none = try XCTUnwrap(error("\n------[ Versions ]------\nProgram Version : AIDA64\n"))
+        XCTAssertEqual(none.line, 2)
+        XCTAssertEqual(none.message, "expected an AIDA64 register line (`CPUID xxxxxxxx: EAX-EBX-ECX-EDX` or `MSR xxxxxxxx: ...`) somewhere in the report; none of its 2 non-blank lines is one")
+        XCTAssertEqual(error("CPUID Manufacturer : GenuineIntel\n")?.line, 1)
+        XCTAssertEqual(error("------[ Logical CPU #4 ]------\n")?.line, 1, "a header without data")
     }
 
     func testControlBytesInInformationalLinesAreBinary() throws {
