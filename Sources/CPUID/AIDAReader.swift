@@ -34,8 +34,8 @@ enum AIDAReader {
             case let .msr(msr): try state.collector.add(msr, line: line.number)
             case let .cpuSection(number): try state.beginSection(number, line: line.number)
             case .countedCPUSection: try state.beginSection(state.nextCountedSection(), line: line.number)
-            case let .msrSection(number): try state.beginMSRSection(number)
-            case .continuation: try state.continueSection()
+            case let .msrSection(number): try state.beginMSRSection(number, line: line.number)
+            case .continuation: try state.continueSection(line: line.number)
             case .otherSection: try state.endSection()
             case .information: try checkInformation(c)
             }
@@ -163,6 +163,15 @@ enum AIDAReader {
                     c.index += 1
                     continue
                 }
+                if digits > 0, c.current == 32 || c.current == 9 {
+                    // `0000 0000 0C0A 0CEB`: groups separated by blanks, when a hex digit follows.
+                    var ahead = c
+                    ahead.skipBlanks()
+                    if let next = ahead.current, isHexDigit(next) {
+                        c = ahead
+                        continue
+                    }
+                }
                 throw c.error(digits == 0 ? "an MSR value (16 hex digits such as 0000-0000-0C0A-0CEB) or `< FAILED >`"
                                           : "16 hex digits in the MSR value, found \(digits)")
             }
@@ -266,22 +275,29 @@ enum AIDAReader {
             previous = nil
         }
 
+        /// A CPU's section; a second section of the same CPU (reports repeat headers) merges into the first,
+        /// and any contradiction between the two is still an error.
         mutating func beginSection(_ cpu: Int, line: Int) throws(DumpError) {
-            try collector.begin(cpu: cpu, line: line)
+            if collector.hasSeen(cpu) {
+                try collector.close()
+                try collector.resume(cpu: cpu, line: line)
+            } else {
+                try collector.begin(cpu: cpu, line: line)
+            }
             lastCPU = cpu
             resetPositions()
         }
 
-        mutating func beginMSRSection(_ cpu: Int?) throws(DumpError) {
+        mutating func beginMSRSection(_ cpu: Int?, line: Int) throws(DumpError) {
             let owner = cpu ?? collector.openCPU ?? lastCPU ?? 0
-            try collector.resume(cpu: owner)
+            try collector.resume(cpu: owner, line: line)
             lastCPU = owner
             resetPositions()
         }
 
         /// A header without its CPU number goes on with the CPU of the last section.
-        mutating func continueSection() throws(DumpError) {
-            if collector.openCPU == nil, let lastCPU { try collector.resume(cpu: lastCPU) }
+        mutating func continueSection(line: Int) throws(DumpError) {
+            if collector.openCPU == nil, let lastCPU { try collector.resume(cpu: lastCPU, line: line) }
         }
 
         mutating func endSection() throws(DumpError) {

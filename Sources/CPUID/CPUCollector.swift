@@ -26,6 +26,8 @@ struct CPUCollector {
     var isEmpty: Bool { cpus.isEmpty && entries.isEmpty && msrs.isEmpty }
     /// The CPU lines go to now.
     var openCPU: Int? { number }
+    /// Whether this CPU has had a section or data already.
+    func hasSeen(_ cpu: Int) -> Bool { headers[cpu] != nil || closed[cpu] != nil || number == cpu }
     /// The next CPU number nobody has used.
     var nextFreeNumber: Int { (highest ?? -1) + 1 }
 
@@ -41,7 +43,8 @@ struct CPUCollector {
 
     /// Goes on with a CPU without opening a section of its own (an MSR section, a garbled header):
     /// whatever follows is merged into what that CPU already has.
-    mutating func resume(cpu: Int) throws(DumpError) {
+    mutating func resume(cpu: Int, line: Int) throws(DumpError) {
+        if headers[cpu] == nil { headers[cpu] = line }
         guard number != cpu else { return }
         try close()
         open(cpu)
@@ -59,7 +62,7 @@ struct CPUCollector {
     }
 
     mutating func add(_ msr: MSR, line: Int) throws(DumpError) {
-        if number == nil { try resume(cpu: highest ?? 0) }
+        if number == nil { try resume(cpu: highest ?? 0, line: line) }
         msrs.append(msr)
         msrLines.append(line)
     }

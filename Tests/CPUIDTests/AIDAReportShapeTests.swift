@@ -172,6 +172,8 @@ final class AIDAReportShapeTests: XCTestCase {
                        .duplicateMSR(0x10A, cpu: 0, firstLine: 2))
         XCTAssertNil(error(base + "MSR 0000010A: 0000-0000-0C0A-0CEB\nMSR 0000010A: 0000-0000-0C0A-0CEB\n"), "an identical repeat is fine")
         XCTAssertNil(error(base + "MSR Registers : 12 listed\n"), "a line starting with MSR that is no register line is information")
+        XCTAssertEqual(try parse(base + "MSR 0000010A: 00000000-0C0A0CEB\nMSR 0000010B: 0000 0000 0000 0001 [note]\n").first.msrs,
+                       [MSR(0x10A, .value(0x0C0A_0CEB)), MSR(0x10B, .value(1))], "other groupings of the 16 digits")
     }
 
     func testConflictsWithExplicitSubleavesAndBetweenStretchesOfOneCPU() throws {
@@ -187,10 +189,13 @@ final class AIDAReportShapeTests: XCTestCase {
             CPUID 00000000: 00000001-68747541-444D4163-69746E65
             MSR 0000010A: 0000-0000-0000-0002
             """))
-        XCTAssertEqual(later.kind, .duplicateMSR(0x10A, cpu: 0, firstLine: 3))
+        XCTAssertEqual(later.kind, .duplicateMSR(0x10A, cpu: 0, firstLine: 1), "named by the line where that CPU first began")
         XCTAssertEqual(later.line, 5)
-        XCTAssertEqual(error("CPU#001 AffMask: 0x2\nCPUID 00000000: 00000001-68747541-444D4163-69746E65\nCPU#001 AffMask: 0x2\n")?.kind,
-                       .duplicateCPU(1, firstLine: 1))
+        let repeated = "CPU#001 AffMask: 0x2\nCPUID 00000000: 00000001-68747541-444D4163-69746E65\nCPU#001 AffMask: 0x2\n"
+        XCTAssertEqual(try parse(repeated + "MSR 0000010A: 0000-0000-0000-0001\n").cpus.map(\.number), [1],
+                       "a repeated header merges into the CPU's first section")
+        XCTAssertEqual(error(repeated + "CPUID 00000000: 00000002-68747541-444D4163-69746E65\n")?.kind,
+                       .duplicateEntry(LeafKey(0), cpu: 1, firstLine: 1), "but may not contradict it")
     }
 
     func testAReportWithoutAnyRegisterLineSaysSo() throws {

@@ -171,7 +171,12 @@ public struct ProbeComparison: Hashable, Sendable {
             return .topologyPassThrough(leaf: leaf)
         }
         let maxBasic = table.maxBasicLeaf
-        if let entry = KVMCPUIDLookup.find(table, maxBasic, target.key.subleaf), entry.registers == observed {
+        // The redirected entry's run-time fields (the XSAVE size of leaf 0xD, say) follow the guest, not the table.
+        if let entry = KVMCPUIDLookup.find(table, maxBasic, target.key.subleaf),
+           Register.allCases.allSatisfy({ register in
+               let runTime = KVMRuntimeField.fields(for: LeafKey(maxBasic, target.key.subleaf), register).reduce(0) { $0 | $1.mask }
+               return (entry.registers[register] ^ observed[register]) & ~runTime == 0
+           }) {
             return .maxBasicLeaf(entry.key)
         }
         return nil
