@@ -2,10 +2,8 @@ import CPUID
 
 /// The identity facts the kernel's vendor code branches on, read once from a snapshot.
 struct CPUFacts: Sendable {
-    enum Vendor: Sendable { case intel, amd, hygon, centaur, zhaoxin, transmeta, other }
-
     let snapshot: Snapshot
-    let vendor: Vendor
+    let vendor: CPUVendor
     let vendorString: String
     let family: UInt32
     let model: UInt32
@@ -18,15 +16,7 @@ struct CPUFacts: Sendable {
     init(_ snapshot: Snapshot) {
         self.snapshot = snapshot
         vendorString = snapshot.vendor
-        switch vendorString {
-        case "GenuineIntel": vendor = .intel
-        case "AuthenticAMD": vendor = .amd
-        case "HygonGenuine": vendor = .hygon
-        case "CentaurHauls": vendor = .centaur
-        case "  Shanghai  ": vendor = .zhaoxin
-        case "GenuineTMx86", "TransmetaCPU": vendor = .transmeta
-        default: vendor = .other
-        }
+        vendor = CPUVendor(snapshot)
         let signature = snapshot.signature
         family = signature.family
         model = signature.model
@@ -35,7 +25,7 @@ struct CPUFacts: Sendable {
         maxExtended = snapshot.maxExtendedLeaf
     }
 
-    var isAMDLike: Bool { vendor == .amd || vendor == .hygon }
+    var isAMDLike: Bool { vendor.followsAMD }
 
     /// The highest leaf of the range `leaf` belongs to, as scattered.c's guard reads it (`leaf & 0xffff0000`).
     func rangeMax(for leaf: UInt32) -> UInt32 { snapshot.value(leaf & 0xffff_0000, 0, .eax) }

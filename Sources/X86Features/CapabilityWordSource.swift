@@ -5,7 +5,7 @@ import CPUID
 public struct CapabilityWordSource: Hashable, Sendable {
     public enum Kind: Hashable, Sendable {
         /// The word mirrors one CPUID register; `vendors` limits it to CPUs of these vendors (empty: all).
-        case cpuid(leaf: UInt32, subleaf: UInt32, register: Register, vendors: [String])
+        case cpuid(leaf: UInt32, subleaf: UInt32, register: Register, vendors: [CPUVendor])
         /// A word Linux defines itself.
         case linuxDefined(String)
     }
@@ -33,10 +33,10 @@ public struct CapabilityWordSource: Hashable, Sendable {
     public static let table: [CapabilityWordSource] = [
         .init(0, .cpuid(leaf: 0x0000_0001, subleaf: 0, register: .edx, vendors: [])),
         .init(1, .cpuid(leaf: 0x8000_0001, subleaf: 0, register: .edx, vendors: [])),
-        .init(2, .cpuid(leaf: 0x8086_0001, subleaf: 0, register: .edx, vendors: ["GenuineTMx86", "TransmetaCPU"])),
+        .init(2, .cpuid(leaf: 0x8086_0001, subleaf: 0, register: .edx, vendors: [.transmeta])),
         .init(3, .linuxDefined("Linux-defined 1: synthetic and conflicting features")),
         .init(4, .cpuid(leaf: 0x0000_0001, subleaf: 0, register: .ecx, vendors: [])),
-        .init(5, .cpuid(leaf: 0xC000_0001, subleaf: 0, register: .edx, vendors: ["CentaurHauls", "  Shanghai  "])),
+        .init(5, .cpuid(leaf: 0xC000_0001, subleaf: 0, register: .edx, vendors: [.centaur, .zhaoxin])),
         .init(6, .cpuid(leaf: 0x8000_0001, subleaf: 0, register: .ecx, vendors: [])),
         .init(7, .linuxDefined("Linux-defined 2: scattered and synthetic features")),
         .init(8, .linuxDefined("Linux-defined 3: virtualization features")),

@@ -89,7 +89,7 @@ struct Run {
     mutating func copyDirectWords() {
         for source in CapabilityWordSource.table where source.word < kernel.capabilityWords {
             guard case let .cpuid(leaf, subleaf, register, vendors) = source.kind else { continue }
-            if !vendors.isEmpty && !vendors.contains(facts.vendorString) { continue }
+            if !vendors.isEmpty && !vendors.contains(facts.vendor) { continue }
             guard Self.wordIsRead(leaf: leaf, subleaf: subleaf, facts: facts) else {
                 for bit in 0..<32 { view.provenance[source.word * 32 + bit] = .wordGuard(word: source.word) }
                 continue

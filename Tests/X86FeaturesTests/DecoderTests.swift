@@ -196,14 +196,20 @@ final class DecoderTests: XCTestCase {
     }
 
     func testVendorKinds() {
-        func vendor(_ ebx: UInt32) -> DecoderVendor {
-            DecoderVendor(Snapshot([CPUIDEntry(leaf: 0, eax: 1, ebx: ebx, ecx: 0, edx: 0)]))
+        func vendor(_ identification: String) -> CPUVendor {
+            let bytes = Array(identification.utf8)
+            func word(_ at: Int) -> UInt32 { (0..<4).reduce(0) { $0 | UInt32(bytes[at + $1]) << (8 * UInt32($1)) } }
+            return CPUVendor(Snapshot([CPUIDEntry(leaf: 0, eax: 1, ebx: word(0), ecx: word(8), edx: word(4))]))
         }
-        XCTAssertEqual(vendor(0x756e_6547), .intel)
-        XCTAssertEqual(vendor(0x6874_7541), .amd)
-        XCTAssertTrue(vendor(0x6f67_7948).followsAMD)
-        XCTAssertFalse(vendor(0x6853_2020).followsAMD)
-        XCTAssertEqual(vendor(0), .other)
+        for (identification, expected) in CPUVendor.identifications {
+            XCTAssertEqual(vendor(identification), expected, identification)
+            XCTAssertEqual(CPUVendor(identification: identification), expected)
+        }
+        XCTAssertTrue(vendor("HygonGenuine").followsAMD)
+        XCTAssertTrue(vendor("AMDisbetter!").followsAMD)
+        XCTAssertFalse(vendor("  Shanghai  ").followsAMD)
+        XCTAssertEqual(vendor("GenuineIotel"), .other)
+        XCTAssertEqual(CPUVendor(Snapshot()), .other)
     }
 
     func testBatchRenderingMatchesOneCPUAtATime() throws {

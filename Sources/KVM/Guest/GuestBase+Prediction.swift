@@ -37,6 +37,6 @@ extension KVMModuleOptions {
             if module == .kvmIntel, let sgx = loaded?.parameters["sgx"] { options.sgx = ["Y", "1", "y"].contains(sgx) }
             return options
         }
-        return KVMModuleOptions(module: ["AuthenticAMD", "HygonGenuine"].contains(host.vendor) ? .kvmAMD : .kvmIntel)
+        return KVMModuleOptions(module: .default(for: host.cpuVendor))
     }
 }

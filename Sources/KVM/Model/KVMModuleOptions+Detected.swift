@@ -23,7 +23,7 @@ extension KVMModuleOptions {
 
     /// The module a host of this vendor would load: kvm_amd on AMD and Hygon, kvm_intel otherwise.
     public static func defaultModule(for host: Snapshot) -> KVMModuleOptions {
-        ["AuthenticAMD", "HygonGenuine"].contains(host.vendor) ? .amd : .intel()
+        Module.default(for: host.cpuVendor) == .kvmAMD ? .amd : .intel()
     }
 
     /// Says plainly how far the model covers a live module.

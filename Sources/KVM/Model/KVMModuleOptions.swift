@@ -1,3 +1,4 @@
+import CPUID
 /// The vendor module and the parameters of it that change KVM's supported CPUID.
 ///
 /// Defaults are the modules' own defaults on a machine that has the hardware controls they need.
@@ -7,6 +8,9 @@ public struct KVMModuleOptions: Hashable, Sendable, CustomStringConvertible {
         case kvmAMD = "kvm_amd"
         /// The paravirtual PVM module (virt-pvm/linux, Ant Group); modelled from its public pvm_set_cpu_caps().
         case kvmPVM = "kvm_pvm"
+
+        /// The module a host of this vendor loads: kvm_amd on AMD and Hygon, kvm_intel on everyone else.
+        public static func `default`(for vendor: CPUVendor) -> Module { vendor.followsAMD ? .kvmAMD : .kvmIntel }
     }
 
     public var module: Module

@@ -52,10 +52,7 @@ public enum KVMCPUIDLookup {
     }
 
     /// AMD and Hygon guests get zeros for out-of-range leaves; everyone else the max basic leaf.
-    static func isAMDLike(_ leaf0: Registers) -> Bool {
-        let vendor = Snapshot.ascii([leaf0.ebx, leaf0.edx, leaf0.ecx])
-        return vendor == "AuthenticAMD" || vendor == "AMDisbetter!" || vendor == "HygonGenuine"
-    }
+    static func isAMDLike(_ leaf0: Registers) -> Bool { CPUVendor(leaf0: leaf0).followsAMD }
 
     /// A leaf is out of range when its class (basic, hypervisor sub-range, extended, Centaur) has no base
     /// entry or the base entry's EAX is below it.

@@ -49,10 +49,10 @@ public struct SGXCapabilityReport: Hashable, Sendable {
             reasons.append(VerdictReason(.holds, "SGX enumerated", "\(SGXEnumeration.sgxField) = 1"))
         } else {
             var why = "\(SGXEnumeration.sgxField) = 0"
-            switch vendor {
-            case "AuthenticAMD", "HygonGenuine":
+            switch CPUVendor(identification: vendor) {
+            case .amd, .hygon:
                 why += ": \(vendor) processors do not implement SGX (it is an Intel extension; AMD's confidential computing is SEV)"
-            case "GenuineIntel":
+            case .intel:
                 why += hypervisor != nil
                     ? ": the hypervisor (\(hypervisor ?? "")) does not pass SGX to this guest"
                     : ": this Intel CPU lacks SGX, or firmware disabled it (SGX was removed from client CPUs from the 11th generation)"

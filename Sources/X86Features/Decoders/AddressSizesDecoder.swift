@@ -10,7 +10,7 @@ public struct AddressSizesDecoder: FieldTableDecoder {
 
     public func table(for entry: CPUIDEntry, in snapshot: Snapshot) -> FieldTable? {
         guard entry.subleaf == 0 else { return nil }
-        return DecoderVendor(snapshot).followsAMD ? Self.amd : Self.intel
+        return CPUVendor(snapshot).followsAMD ? Self.amd : Self.intel
     }
 
     static let perfTSCSize = Choices(["40 bits", "48 bits", "56 bits", "64 bits"])

@@ -11,9 +11,9 @@ public struct ExtendedFeaturesDecoder: FieldTableDecoder {
 
     public func table(for entry: CPUIDEntry, in snapshot: Snapshot) -> FieldTable? {
         guard entry.subleaf == 0 else { return nil }
-        return switch DecoderVendor(snapshot) {
+        return switch CPUVendor(snapshot) {
         case .amd, .hygon, .centaur: Self.amd
-        case .intel, .zhaoxin, .other: Self.intel
+        case .intel, .zhaoxin, .transmeta, .other: Self.intel
         }
     }
 

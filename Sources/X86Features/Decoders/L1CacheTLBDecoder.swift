@@ -9,9 +9,9 @@ public struct L1CacheTLBDecoder: FieldTableDecoder {
 
     public func table(for entry: CPUIDEntry, in snapshot: Snapshot) -> FieldTable? {
         guard entry.subleaf == 0 else { return nil }
-        return switch DecoderVendor(snapshot) {
+        return switch CPUVendor(snapshot) {
         case .amd, .hygon, .centaur, .zhaoxin: Self.amd
-        case .intel, .other: Self.reserved
+        case .intel, .transmeta, .other: Self.reserved
         }
     }
 

@@ -9,7 +9,7 @@ public struct L2L3CacheTLBDecoder: FieldTableDecoder {
 
     public func table(for entry: CPUIDEntry, in snapshot: Snapshot) -> FieldTable? {
         guard entry.subleaf == 0 else { return nil }
-        return DecoderVendor(snapshot).followsAMD ? Self.amd : Self.intel
+        return CPUVendor(snapshot).followsAMD ? Self.amd : Self.intel
     }
 
     /// AMD APM Vol. 3, CPUID Fn8000_0006: L2/L3 associativity encodings.

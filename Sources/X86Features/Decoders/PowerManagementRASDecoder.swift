@@ -9,7 +9,7 @@ public struct PowerManagementRASDecoder: FieldTableDecoder {
 
     public func table(for entry: CPUIDEntry, in snapshot: Snapshot) -> FieldTable? {
         guard entry.subleaf == 0 else { return nil }
-        return DecoderVendor(snapshot).followsAMD ? Self.amd : Self.intel
+        return CPUVendor(snapshot).followsAMD ? Self.amd : Self.intel
     }
 
     static let amd = FieldTable([

@@ -8,7 +8,7 @@ public struct SecureVirtualMachineDecoder: FieldTableDecoder {
 
     public func table(for entry: CPUIDEntry, in snapshot: Snapshot) -> FieldTable? {
         guard entry.subleaf == 0 else { return nil }
-        return DecoderVendor(snapshot).followsAMD ? Self.amd : Self.reserved
+        return CPUVendor(snapshot).followsAMD ? Self.amd : Self.reserved
     }
 
     static let amd = FieldTable([
