@@ -273,17 +273,7 @@ public enum DumpWriter {
     }
 
     private static func appendJSONString(_ text: String, into out: inout [UInt8]) {
-        out.append(34)
-        for b in text.utf8 {
-            switch b {
-            case 34: append("\\\"", into: &out)
-            case 92: append("\\\\", into: &out)
-            case 10: append("\\n", into: &out)
-            case 0..<32: append("\\u00\(Hex.digits(UInt32(b), count: 2))", into: &out)
-            default: out.append(b)
-            }
-        }
-        out.append(34)
+        JSONEscaping.appendQuoted(text.utf8, to: &out)
     }
 }
 

@@ -52,20 +52,7 @@ enum ReportValue {
         }
     }
 
-    static func appendJSONString(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += "\\u00" + Hex.digits(scalar.value, count: 2)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
-    }
+    static func appendJSONString(_ s: String, into out: inout String) { out += JSONEscaping.quoted(s) }
 }
 
 /// One row: a JSON key, the label a person reads, and the value.

@@ -232,16 +232,11 @@ public enum DecodeRenderer {
 
     private static func appendJSONString(bytes: UnsafeBufferPointer<UInt8>, into out: inout TextOutput) {
         out.append(UInt8(ascii: "\""))
+        let escapes = JSONEscaping.escapes
         for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                out.append(UInt8(ascii: "\\"))
-                out.append(byte)
-            case 0..<0x20:
-                out.append("\\u00")
-                out.append(TextOutput.hexDigit(UInt32(byte >> 4)))
-                out.append(TextOutput.hexDigit(UInt32(byte & 0xf)))
-            default:
+            if let escape = escapes[Int(byte)] {
+                for b in escape { out.append(b) }
+            } else {
                 out.append(byte)
             }
         }
