@@ -67,29 +67,11 @@ public enum DumpReader {
     /// Reads a whole file (or standard input), refusing more than `sizeLimit` bytes.
     public static func readBytes(path: String) throws(DumpError) -> [UInt8] {
         let name = path == "-" ? "<stdin>" : path
-        let fd: Int32 = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw DumpError(file: name, kind: .unreadable(Errno.describe(errno))) }
-        defer { if fd != 0 { close(fd) } }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw DumpError(file: name, kind: .unreadable(Errno.describe(errno))) }
-        if info.st_mode & S_IFMT == S_IFDIR { throw DumpError(file: name, kind: .unreadable("it is a directory")) }
-        let isRegular = info.st_mode & S_IFMT == S_IFREG
-        if isRegular, info.st_size > sizeLimit {
-            throw DumpError(file: name, kind: .tooLarge(bytes: Int(info.st_size), limit: sizeLimit))
+        do {
+            return try SystemFile.read(path, limit: sizeLimit)
+        } catch {
+            if case let .tooLarge(bytes, limit) = error.reason { throw DumpError(file: name, kind: .tooLarge(bytes: bytes, limit: limit)) }
+            throw DumpError(file: name, kind: .unreadable(error.detail))
         }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(isRegular ? Int(info.st_size) + 1 : 1 << 16)
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw DumpError(file: name, kind: .unreadable(Errno.describe(errno)))
-            }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-            if bytes.count > sizeLimit { throw DumpError(file: name, kind: .tooLarge(bytes: bytes.count, limit: sizeLimit)) }
-        }
-        return bytes
     }
 }

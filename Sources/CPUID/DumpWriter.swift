@@ -16,7 +16,7 @@ public enum DumpWriteError: Error, Hashable, Sendable, CustomStringConvertible {
         switch self {
         case let .cannotHold(format, reason): "\(format.displayName) cannot hold this dump: \(reason)"
         case let .notWritable(format): "vcpuid reads \(format.displayName) but does not write it; write one of: \(DumpFormat.writable.map(\.rawValue).joined(separator: ", "))"
-        case let .io(path, operation, errno): "\(operation) \(path) failed: \(Errno.describe(errno))"
+        case let .io(path, operation, errno): "\(operation) \(path) failed: \(Errno(errno))"
         }
     }
 }
@@ -66,20 +66,19 @@ public enum DumpWriter {
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw .io(path: path, operation: "creating a temporary file for", errno: errno) }
         let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                close(fd)
-                unlink(temporary)
-                throw .io(path: path, operation: "writing", errno: code)
+        let failure = Array(text.utf8).withUnsafeBytes { raw -> Errno? in
+            do throws(Errno) {
+                try SystemFile.writeAll(raw, to: fd)
+                return nil
+            } catch {
+                return error
             }
-            written += n
         }
-        bytes = []
+        if let failure {
+            close(fd)
+            unlink(temporary)
+            throw .io(path: path, operation: "writing", errno: failure.code)
+        }
         if fchmod(fd, 0o644) != 0 || fsync(fd) != 0 {
             let code = errno
             close(fd)

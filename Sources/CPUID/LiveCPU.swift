@@ -10,8 +10,11 @@ public enum LiveCPU {
 
     /// The logical CPUs the kernel has online, from /sys/devices/system/cpu/online.
     public static func onlineCPUs() throws(LiveSourceError) -> [Int] {
-        guard let text = readSmallFile(onlinePath) else {
-            throw .onlineListUnreadable(path: onlinePath, detail: Errno.describe(errno))
+        let text: String
+        do {
+            text = String(decoding: try SystemFile.read(onlinePath, limit: 1 << 16), as: UTF8.self)
+        } catch {
+            throw .onlineListUnreadable(path: onlinePath, detail: error.detail)
         }
         guard let cpus = CPUList.parse(text) else {
             throw .onlineListUnreadable(path: onlinePath, detail: "not a CPU list: \(text)")
@@ -43,15 +46,5 @@ public enum LiveCPU {
         logical.reserveCapacity(chosen.count)
         for cpu in chosen { logical.append(LogicalCPU(number: cpu, snapshot: try snapshot(cpu: cpu, source: source))) }
         return Dump(cpus: logical, origin: source == .instruction ? .instruction : .devCPU)
-    }
-
-    static func readSmallFile(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes = [UInt8](repeating: 0, count: 4096)
-        let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard count >= 0 else { return nil }
-        return String(decoding: bytes[0..<count], as: UTF8.self)
     }
 }

@@ -28,15 +28,15 @@ public enum LiveSourceError: Error, Hashable, Sendable, CustomStringConvertible 
         case let .onlineListUnreadable(path, detail):
             "cannot read the online CPU list from \(path): \(detail)"
         case let .affinity(operation, cpu, errno):
-            "\(operation) for CPU \(cpu) failed: \(Errno.describe(errno))"
+            "\(operation) for CPU \(cpu) failed: \(Errno(errno))"
         case let .devCPUMissing(path):
             "\(path) does not exist: load the kernel's cpuid driver with `modprobe cpuid`, or use --source cpuid"
         case let .devCPUPermission(path):
             "\(path) is not readable: run as root (it needs CAP_SYS_RAWIO), or use --source cpuid"
         case let .devCPUOpen(path, errno):
-            "cannot open \(path): \(Errno.describe(errno))"
+            "cannot open \(path): \(Errno(errno))"
         case let .devCPURead(path, key, errno):
-            "reading leaf \(key) from \(path) failed: \(Errno.describe(errno))"
+            "reading leaf \(key) from \(path) failed: \(Errno(errno))"
         }
     }
 }

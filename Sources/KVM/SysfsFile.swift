@@ -1,3 +1,4 @@
+import CPUID
 import Glibc
 
 /// Small reads of /sys with plain system calls. The KVM module stays free of Foundation so that a
@@ -21,19 +22,9 @@ enum SysfsFile {
 
     /// A small file's contents with surrounding whitespace removed; nil when it cannot be read.
     static func trimmedContents(_ path: String, limit: Int = 4096) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: limit)
-        var count = 0
-        while count < limit {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, limit - count) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
-            if n == 0 { break }
-            count += n
-        }
+        guard let bytes = try? SystemFile.read(path, limit: limit) else { return nil }
         let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }
-        var slice = buffer[0..<count]
+        var slice = bytes[...]
         while let first = slice.first, isSpace(first) { slice = slice.dropFirst() }
         while let last = slice.last, isSpace(last) { slice = slice.dropLast() }
         return String(decoding: slice, as: UTF8.self)

@@ -134,7 +134,11 @@ extension KVMSystemTests {
             _ = try kvm.cpuidQuery(onCPU: 4000)
             XCTFail("CPU 4000 does not exist here")
         } catch {
-            XCTAssertTrue(error.description.contains("cannot run on CPU 4000"), error.description)
+            guard case let .affinity(operation, cpu, _) = error else { return XCTFail("an affinity error, not \(error)") }
+            XCTAssertEqual(operation, "sched_setaffinity")
+            XCTAssertEqual(cpu, 4000)
+            XCTAssertNil(error.ioctl, "pinning is no ioctl")
+            XCTAssertTrue(error.description.contains("sched_setaffinity to CPU 4000 failed: EINVAL"), error.description)
         }
     }
 }

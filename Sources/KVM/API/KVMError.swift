@@ -1,3 +1,4 @@
+import CPUID
 import Glibc
 
 /// A failed step on the way to or inside a KVM guest: which call, which errno, and what to do about it.
@@ -13,13 +14,15 @@ public enum KVMError: Error, Hashable, Sendable, CustomStringConvertible {
     case mapFailed(what: String, errno: Int32)
     /// A guest-physical range or slot the caller asked for cannot be honoured.
     case invalidArgument(String)
+    /// Pinning the calling thread to a logical CPU (or reading its affinity) failed: not an ioctl.
+    case affinity(operation: String, cpu: Int?, errno: Int32)
     /// This build has no <linux/kvm.h> (not Linux).
     case notSupportedOnThisPlatform
 
     /// The errno behind the failure, when there is one.
     public var errno: Int32? {
         switch self {
-        case let .cannotOpen(_, e), let .ioctlFailed(_, e), let .mapFailed(_, e): e
+        case let .cannotOpen(_, e), let .ioctlFailed(_, e), let .mapFailed(_, e), let .affinity(_, _, e): e
         case .unsupportedAPIVersion, .invalidArgument, .notSupportedOnThisPlatform: nil
         }
     }
@@ -43,6 +46,8 @@ public enum KVMError: Error, Hashable, Sendable, CustomStringConvertible {
             text = "mmap of \(what) failed: \(Self.errnoName(e)) (\(Self.message(e)))"
         case let .invalidArgument(why):
             text = why
+        case let .affinity(operation, cpu, e):
+            text = "\(operation)\(cpu.map { " to CPU \($0)" } ?? "") failed: \(Self.errnoName(e)) (\(Self.message(e)))"
         case .notSupportedOnThisPlatform:
             text = "this build of vcpuid has no KVM support (it was not built for Linux)"
         }
@@ -96,25 +101,15 @@ public enum KVMError: Error, Hashable, Sendable, CustomStringConvertible {
             default:
                 return nil
             }
-        case .mapFailed, .invalidArgument, .notSupportedOnThisPlatform:
+        case let .affinity(_, cpu, e) where e == EINVAL:
+            return cpu.map { "is CPU \($0) online? /sys/devices/system/cpu/online lists the online CPUs" }
+        case .mapFailed, .invalidArgument, .notSupportedOnThisPlatform, .affinity:
             return nil
         }
     }
 
     /// `ENOENT`, `EACCES`, ...: the symbolic name, so that messages read like the man pages.
-    public static func errnoName(_ code: Int32) -> String {
-        errnoNames[code] ?? "errno \(code)"
-    }
+    public static func errnoName(_ code: Int32) -> String { Errno(code).name }
 
-    static func message(_ code: Int32) -> String {
-        String(cString: strerror(code))
-    }
-
-    private static let errnoNames: [Int32: String] = [
-        EPERM: "EPERM", ENOENT: "ENOENT", EINTR: "EINTR", EIO: "EIO", ENXIO: "ENXIO", E2BIG: "E2BIG",
-        EBADF: "EBADF", EAGAIN: "EAGAIN", ENOMEM: "ENOMEM", EACCES: "EACCES", EFAULT: "EFAULT",
-        EBUSY: "EBUSY", EEXIST: "EEXIST", ENODEV: "ENODEV", EINVAL: "EINVAL", ENFILE: "ENFILE",
-        EMFILE: "EMFILE", ENOTTY: "ENOTTY", ENOSPC: "ENOSPC", ERANGE: "ERANGE", ENOSYS: "ENOSYS",
-        EOPNOTSUPP: "EOPNOTSUPP", ENOEXEC: "ENOEXEC",
-    ]
+    static func message(_ code: Int32) -> String { Errno(code).message }
 }

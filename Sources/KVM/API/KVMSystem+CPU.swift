@@ -10,7 +10,7 @@ extension KVMSystem {
                            initialCapacity: UInt32 = defaultCPUIDCapacity) throws(KVMError) -> KVMCPUIDQuery {
         var previous = ccpuid_cpu_mask()
         let got = ccpuid_get_affinity(&previous)
-        guard got == 0 else { throw .ioctlFailed(ioctl: "sched_getaffinity", errno: -got) }
+        guard got == 0 else { throw .affinity(operation: "sched_getaffinity", cpu: nil, errno: -got) }
         var target = ccpuid_cpu_mask()
         ccpuid_mask_clear(&target)
         guard ccpuid_mask_set(&target, Int32(clamping: cpu)) == 0 else {
@@ -18,7 +18,7 @@ extension KVMSystem {
         }
         let set = ccpuid_set_affinity(&target)
         guard set == 0 else {
-            throw .invalidArgument("cannot run on CPU \(cpu): sched_setaffinity failed with \(KVMError.errnoName(-set)) (is it online?)")
+            throw .affinity(operation: "sched_setaffinity", cpu: cpu, errno: -set)
         }
         defer { _ = ccpuid_set_affinity(&previous) }
         return emulated ? try emulatedCPUIDQuery(initialCapacity: initialCapacity)

@@ -1,3 +1,4 @@
+import CPUID
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -145,18 +146,7 @@ public struct TextOutput: ~Copyable {
 
     /// Writes bytes to a file descriptor, retrying short writes; stops quietly when the reader is gone.
     public static func write(_ bytes: UnsafeBufferPointer<UInt8>, to fd: Int32) {
-        guard let start = bytes.baseAddress else { return }
-        var written = 0
-        while written < bytes.count {
-            #if canImport(Glibc)
-            let n = Glibc.write(fd, start + written, bytes.count - written)
-            #else
-            let n = Musl.write(fd, start + written, bytes.count - written)
-            #endif
-            if n < 0, errno == EINTR { continue }
-            if n <= 0 { break }
-            written += n
-        }
+        try? SystemFile.writeAll(UnsafeRawBufferPointer(bytes), to: fd)
     }
 
     @inline(__always)
