@@ -46,10 +46,10 @@ extension KVMSupportedTableBuilder {
         if maxIndex >= 1 {
             let one = hostEntry(7, 1)
             override(one, with: .cpuid_7_1_EAX)
-            if atLeast(6, 3) {
+            if profile.words.contains(.cpuid_7_1_EDX) {
                 override(one, with: .cpuid_7_1_EDX)
             } else {
-                assign(one, .edx, 0, rule: .leaf(7, "7.1 EDX = 0 (no CPUID_7_1_EDX word before 6.3)"))
+                assign(one, .edx, 0, rule: .leaf(7, "7.1 EDX = 0 (no CPUID_7_1_EDX word in Linux \(profile.version))"))
             }
             if profile.words.contains(.cpuid_7_1_ECX) {
                 override(one, with: .cpuid_7_1_ECX)
@@ -84,7 +84,7 @@ extension KVMSupportedTableBuilder {
     /// until the one whose level type (ECX[15:8]) is 0, that one included.
     mutating func topology(_ key: LeafKey) {
         let function = key.leaf
-        guard atLeast(6, 2) else {
+        guard !profile.leaves.reportsHostTopology else {
             keep(key, .eax, rule: .leaf(function, "host topology passed through (before 6.2)"))
             var previous = key
             var index: UInt32 = 1
