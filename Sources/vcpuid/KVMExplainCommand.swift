@@ -61,6 +61,7 @@ struct KVMExplainCommand: ParsableCommand {
         }
         print(verdict.description)
         if let field = verdict.field { print("  location  \(field)") }
+        print("  model     \(try model.choice().note)")
         print("  module    \(prediction.module)")
         for (i, step) in verdict.steps.enumerated() { print("  \(i + 1). \(step)") }
     }

@@ -58,7 +58,7 @@ final class ModelReleaseFixTests: XCTestCase {
         for profile in [KVMKernelProfile.v6_1, .v6_2] {
             XCTAssertEqual(predict(host, profile, .amd).snapshot.registers(0x8000_0005), .zero, "\(profile)")
         }
-        for profile in [KVMKernelProfile.v6_6, .v6_12, .v6_18] {
+        for profile in [KVMKernelProfile.v6_6, .v6_12, .v6_18, .v6_19, .v7_0] {
             XCTAssertEqual(predict(host, profile, .amd).snapshot.registers(0x8000_0005), hostL1, "\(profile)")
         }
     }

@@ -56,6 +56,10 @@ public struct KVMLeafHandling: Hashable, Sendable {
     public var offersCETStates: Bool
     /// The Centaur range 0xC0000000 is walked on Zhaoxin hosts too (6.18 has it; 6.12 not).
     public var walksCentaurRangeOnZhaoxin: Bool
+    /// The highest AVX10 version leaf 0x24 reports (1 before 7.0, 2 in 7.0).
+    public var maxAVX10Version: UInt32 = 1
+    /// 0x80000021 EBX keeps the RAP size (bits 23:16) when KVM's caps have ERAPS (7.0); before, EBX = 0.
+    public var keepsRAPSizeWithERAPS = false
 
     /// Linux 6.1's `__do_cpuid_func()`, the base the other profiles change.
     public static let v6_1 = KVMLeafHandling(

@@ -149,7 +149,12 @@ extension KVMSupportedTableBuilder {
 
     mutating func extended21(_ key: LeafKey) {
         if profile.leaves.extendedFeatures2 == .capabilityWords {
-            zero(key, [.ebx, .edx], rule: .leaf(0x8000_0021, "EBX = EDX = 0"))
+            if profile.leaves.keepsRAPSizeWithERAPS, caps.has("ERAPS") {
+                and(key, .ebx, 0x00FF_0000, rule: .leaf(0x8000_0021, "EBX &= GENMASK(23, 16): the RAP size, with ERAPS in KVM's caps"))
+                zero(key, [.edx], rule: .leaf(0x8000_0021, "EDX = 0"))
+            } else {
+                zero(key, [.ebx, .edx], rule: .leaf(0x8000_0021, "EBX = EDX = 0"))
+            }
             override(key, with: .cpuid_8000_0021_EAX)
             if profile.words.contains(.cpuid_8000_0021_ECX) {
                 override(key, with: .cpuid_8000_0021_ECX)
