@@ -4,7 +4,7 @@ import X86Features
 /// release: 5.15 against 6.1, 5.10 against 5.15.
 extension KVMKernelProfile {
     /// Linux 5.15: 6.1 without AMX (AMX_TILE/INT8/BF16, XFD), FDP_EXCPTN_ONLY, ZERO_FCS_FDS and PSFD; PERFCTR_CORE
-    /// in the CPUID_8000_0001_ECX mask rather than set by kvm_amd; kvm_amd without the nested features 5.16+
+    /// in the CPUID_8000_0001_ECX mask rather than set by kvm_amd; kvm_amd without the nested features 6.1
     /// added (VMCBCLEAN, TSC scaling, VLS, LBRV, pause filter, VGIF); no enable_pmu (PDCM always left to the
     /// mask); leaf 9 passed through, no reserved-bit clean-up in the extended leaves, max extended leaf
     /// 0x8000001F, no leaves 0x1D/0x1E.

@@ -37,7 +37,7 @@ extension KVMSupportedTableBuilder {
             and(key, .eax, 0x7, rule: .leaf(function, "EAX &= GENMASK(2, 0)"))
             zero(key, [.ebx, .ecx, .edx], rule: .leaf(function, "EBX = ECX = EDX = 0"))
         case 0x8000_001A:
-            keep(key, .eax, rule: .leaf(function, "passed through from the host (before the 5.16 cleanup)"))
+            keep(key, .eax, rule: .leaf(function, "passed through from the host (5.x has no clean-up of this leaf)"))
         case 0x8000_001E: extended1E(key)
         case 0x8000_001F: extended1F(key)
         case 0x8000_0021 where profile.leaves.extendedFeatures2 != .unhandled: extended21(key)

@@ -41,7 +41,7 @@ struct KVMXSaveState {
             reasons.append("AMX tile data needs the process's ARCH_REQ_XCOMP_GUEST_PERM (assumed not requested): removed")
             if profile.leaves.dropsTileConfigWithTileData {
                 xcr0 &= ~Self.xtileConfig
-                reasons.append("without tile data, tile config is removed too (kvm_get_filtered_xcr0, 6.4+)")
+                reasons.append("without tile data, tile config is removed too (kvm_get_filtered_xcr0)")
             }
         }
         var xss: UInt64 = 0
