@@ -150,7 +150,8 @@ extension KVMSupportedTableBuilder {
     mutating func extended21(_ key: LeafKey) {
         if profile.leaves.extendedFeatures2 == .capabilityWords {
             if profile.leaves.keepsRAPSizeWithERAPS, caps.has("ERAPS") {
-                and(key, .ebx, 0x00FF_0000, rule: .leaf(0x8000_0021, "EBX &= GENMASK(23, 16): the RAP size, with ERAPS in KVM's caps"))
+                and(key, .ebx, 0x00FF_0000,
+                    rule: .leaf(0x8000_0021, "EBX &= GENMASK(23, 16): the RAP size, with ERAPS in KVM's caps"))
                 zero(key, [.edx], rule: .leaf(0x8000_0021, "EDX = 0"))
             } else {
                 zero(key, [.ebx, .edx], rule: .leaf(0x8000_0021, "EBX = EDX = 0"))
@@ -186,7 +187,8 @@ extension KVMSupportedTableBuilder {
         guard module.enablePMU, caps.has(.cpuid_8000_0022_EAX, bit: 0) else {
             if profile.leaves.perfMonV2Leaf == .copiesHostEBX {
                 assign(key, .eax, value(key, .ebx),
-                       rule: .leaf(0x8000_0022, "EAX = the host's EBX: no PMU or no PerfMonV2 in KVM's caps (this release writes eax = ebx)"))
+                       rule: .leaf(0x8000_0022,
+                                   "EAX = the host's EBX: no PMU or no PerfMonV2 in KVM's caps (this release writes eax = ebx)"))
                 keep(key, .ebx, rule: .leaf(0x8000_0022, "EBX left as the host's (no PMU or no PerfMonV2)"))
             } else {
                 zero(key, [.eax, .ebx], rule: .leaf(0x8000_0022, "EAX = EBX = 0: no PMU or no PerfMonV2 in KVM's caps"))
