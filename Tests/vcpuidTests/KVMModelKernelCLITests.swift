@@ -44,6 +44,9 @@ final class KVMModelKernelCLITests: XCTestCase {
         let explain = try CLI.run(["kvm", "explain", "sgx_edeccssa", fixture, "--kernel", "6.4"])
         XCTAssertEqual(explain.status, 0, explain.stderr)
         XCTAssertTrue(explain.stdout.contains("model     KVM model: Linux 6.2 rules; 6.4 is not modelled"), explain.stdout)
+        let json = try CLI.run(["kvm", "explain", "sgx1", fixture, "--kernel", "6.12", "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual(object?["model"] as? String, "KVM model: Linux 6.12 rules")
     }
 
     func testKernelsOlderThanTheOldestProfileAreRefused() throws {
