@@ -76,7 +76,8 @@ struct KVMModelOptions: ParsableArguments {
         case present, absent
     }
 
-    @Option(help: "The kernel version whose KVM to model, e.g. 5.15, 6.8.12, 6.18 (default: the running kernel); modelled: 5.10, 5.15, 6.1, 6.2, 6.6, 6.12, 6.18, 6.19, 7.0.")
+    @Option(help: ArgumentHelp("The kernel version whose KVM to model, e.g. 5.15, 6.8.12, 6.18 (default: the running kernel); "
+        + "modelled: \(KVMKernelProfile.all.map(\.version.description).joined(separator: ", ")); others use the nearest below."))
     var kernel: String?
 
     @Option(help: "The vendor module: intel (kvm_intel), amd (kvm_amd) or pvm (kvm_pvm). Default: from the CPU vendor.")
