@@ -28,6 +28,8 @@ struct KVMExplainCommand: ParsableCommand {
         var feature: String
         var macro: String
         var kernel: String
+        /// The model line: which release's rules answered, and how far they fit the kernel asked for.
+        var model: String
         var module: String
         var offered: Bool
         var location: String?
@@ -55,12 +57,13 @@ struct KVMExplainCommand: ParsableCommand {
         if json {
             print(try prettyJSON(Document(
                 feature: verdict.feature, macro: verdict.macro, kernel: verdict.kernel.description,
-                module: prediction.module.module.rawValue, offered: verdict.offered,
+                model: try model.choice().note, module: prediction.module.module.rawValue, offered: verdict.offered,
                 location: verdict.field?.description, summary: verdict.summary, steps: verdict.steps)))
             return
         }
         print(verdict.description)
         if let field = verdict.field { print("  location  \(field)") }
+        print("  model     \(try model.choice().note)")
         print("  module    \(prediction.module)")
         for (i, step) in verdict.steps.enumerated() { print("  \(i + 1). \(step)") }
     }

@@ -76,7 +76,8 @@ struct KVMModelOptions: ParsableArguments {
         case present, absent
     }
 
-    @Option(help: "The kernel version whose KVM to model, e.g. 6.1, 6.2, 6.18 (default: the running kernel).")
+    @Option(help: ArgumentHelp("The kernel version whose KVM to model, e.g. 5.15, 6.8.12, 6.18 (default: the running kernel); "
+        + "modelled: \(KVMKernelProfile.all.map(\.version.description).joined(separator: ", ")); others use the nearest below."))
     var kernel: String?
 
     @Option(help: "The vendor module: intel (kvm_intel), amd (kvm_amd) or pvm (kvm_pvm). Default: from the CPU vendor.")
@@ -99,8 +100,25 @@ struct KVMModelOptions: ParsableArguments {
     var clearCPUID: [String] = []
 
     func validate() throws {
-        if let kernel { _ = try FlagsCommand.KernelChoice.parse(kernel) }
+        if let kernel {
+            guard let version = KernelVersion(kernel) else {
+                throw ValidationError("--kernel expects a version such as 5.15, 6.8.12 or 6.18, not '\(kernel)'")
+            }
+            _ = try choice(for: version)
+        }
     }
+
+    /// The KVM profile for `version`: the nearest modelled release not above it.
+    func choice(for version: KernelVersion) throws -> KVMModelChoice {
+        guard let choice = KVMModelChoice(for: version) else {
+            let oldest = KVMKernelProfile.all[0].version
+            throw ValidationError("the KVM model starts at Linux \(oldest); \(version) is older")
+        }
+        return choice
+    }
+
+    /// The KVM profile for the kernel asked for (or the running one).
+    func choice() throws -> KVMModelChoice { try choice(for: kernelVersion()) }
 
     /// The kernel version asked for, or the running kernel's.
     func kernelVersion() throws -> KernelVersion {
@@ -129,14 +147,14 @@ struct KVMModelOptions: ParsableArguments {
 
     func predict(host: Snapshot, module: KVMModuleOptions) throws -> SupportedPrediction {
         let version = try kernelVersion()
-        guard version >= KernelVersion(6, 1) else {
-            throw ValidationError("the KVM model starts at Linux 6.1; \(version) is older")
-        }
-        var prediction = KVMSupportedModel.predict(host: host, kernel: KernelProfile.for(version), module: module,
+        let choice = try choice(for: version)
+        let linux = KernelProfile.for(version)
+        var prediction = KVMSupportedModel.predict(host: host, linux: linux, kvm: choice.profile, module: module,
                                                    bootOptions: BootOptions(clearCPUID: clearCPUID))
-        if prediction.kernel.version != version {
-            prediction.notes.insert("Linux \(version) is modelled with the Linux \(prediction.kernel.version) tables, the newest profile not above it", at: 0)
+        if linux.version != choice.profile.version {
+            prediction.notes.insert("the host kernel's features are derived with the Linux \(linux.version) profile", at: 0)
         }
+        prediction.notes.insert(choice.note, at: 0)
         return prediction
     }
 

@@ -10,8 +10,10 @@ final class ModelCatalogueTests: XCTestCase {
     func testRowsAgreeWithTheKernelsFeatureNumbers() {
         var checked = 0
         var mismatches: [String] = []
+        // Only against the Linux profile of the same release: a nearest older one may number a feature
+        // differently (LFENCE_RDTSC was synthetic 3*32+18 before it became 20*32+2).
         for profile in KVMKernelProfile.all {
-            let linux = KernelProfile.for(profile.version)
+            guard let linux = KernelProfile.exactly(profile.version) else { continue }
             for initializer in profile.initializers {
                 let word = initializer.word
                 for row in initializer.rows {

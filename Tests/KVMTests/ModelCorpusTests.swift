@@ -26,9 +26,10 @@ final class ModelCorpusTests: XCTestCase {
             hosts += 1
             let module: KVMModuleOptions = ["AuthenticAMD", "HygonGenuine"].contains(host.vendor) ? .amd : .intel()
             // Each host is checked against one kernel, in turn, to keep the test quick.
-            let kernels = [KernelProfile.v6_1, KernelProfile.v6_2, KernelProfile.v6_18]
+            let kernels = KVMKernelProfile.all
             for kernel in [kernels[hosts % kernels.count]] {
-                let p = KVMSupportedModel.predict(host: host, kernel: kernel, module: module)
+                let p = KVMSupportedModel.predict(host: host, linux: KernelProfile.for(kernel.version), kvm: kernel,
+                                                  module: module)
                 XCTAssertLessThanOrEqual(p.snapshot.maxBasicLeaf, p.kernel.maxBasicLeaf, path)
                 for entry in p.snapshot.entries {
                     for register in Register.allCases {
@@ -38,7 +39,7 @@ final class ModelCorpusTests: XCTestCase {
                 }
                 let offered = p.snapshot.value(0x12, 0, .eax)
                 let hostSGX = host.maxBasicLeaf >= 0x12 ? host.value(0x12, 0, .eax) : 0
-                let mask: UInt32 = kernel.version >= KernelVersion(6, 2) ? 0x803 : 0x3
+                let mask = kernel.initializer(for: .cpuid_12_EAX)?.rows.reduce(UInt32(0)) { $0 | 1 << UInt32($1.bit) } ?? 0
                 XCTAssertEqual(offered & ~(hostSGX & mask), 0, "\(path) \(kernel.version) offers SGX bits the host or mask lacks")
             }
             if host.isSet(CPUIDField(7, 0, .ebx, bit: 2)) { sgxHosts += 1 }

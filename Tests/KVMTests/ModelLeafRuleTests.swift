@@ -14,8 +14,15 @@ final class ModelLeafRuleTests: XCTestCase {
     }
 
     func testEveryBitOfEveryEntryHasARule() {
-        for version in [KernelVersion(6, 1), KernelVersion(6, 2), KernelVersion(6, 18)] {
-            for p in [intel(version), amd(version), amd(version, module: .pvm)] {
+        for profile in KVMKernelProfile.all {
+            let version = profile.version
+            let linux = KernelProfile.for(version)
+            let predictions = [
+                KVMSupportedModel.predict(host: ModelHosts.intelSGX, linux: linux, kvm: profile, module: .intel()),
+                KVMSupportedModel.predict(host: ModelHosts.amdZen4, linux: linux, kvm: profile, module: .amd),
+                KVMSupportedModel.predict(host: ModelHosts.amdZen4, linux: linux, kvm: profile, module: .pvm),
+            ]
+            for p in predictions {
                 for entry in p.snapshot.entries {
                     for register in Register.allCases {
                         for bit in 0..<32 {

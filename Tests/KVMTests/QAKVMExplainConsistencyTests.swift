@@ -19,9 +19,10 @@ final class QAKVMExplainConsistencyTests: XCTestCase {
                    KVMModuleOptions(module: .kvmPVM, sgx: false, enclsExiting: false, nested: false, enablePMU: true)]),
         ]
         for (host, modules) in cases {
-            for profile in KernelProfile.all {
+            for profile in KVMKernelProfile.all {
                 for module in modules {
-                    let prediction = KVMSupportedModel.predict(host: host, kernel: profile, module: module)
+                    let prediction = KVMSupportedModel.predict(host: host, linux: KernelProfile.for(profile.version),
+                                                               kvm: profile, module: module)
                     for feature in FeatureCatalogue.shared.features where feature.kind == .feature {
                         guard let verdict = prediction.explain(feature.name), let field = verdict.field else { continue }
                         if verdict.offered != prediction.snapshot.isSet(field) {

@@ -208,6 +208,14 @@ public struct KVMCapabilities: Sendable {
                 if !value { return (false, reasons.joined(separator: ", ")) }
             }
             return (true, reasons.joined(separator: ", "))
+        case let .any(parts):
+            var reasons: [String] = []
+            for part in parts {
+                let (value, basis) = evaluate(part, host: host, module: module)
+                if value { return (true, basis) }
+                reasons.append(basis)
+            }
+            return (false, reasons.joined(separator: ", "))
         }
     }
 }

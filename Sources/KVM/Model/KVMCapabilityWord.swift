@@ -70,4 +70,8 @@ extension KVMCapabilityWord {
 extension KVMCapabilityWord {
     /// KVM-only from v6.13-era kernels on (the immediate form of RDMSR/WRMSRNS).
     public static let cpuid_7_1_ECX = KVMCapabilityWord("CPUID_7_1_ECX", 0x7, 1, .ecx, kernelWord: nil)
+    /// KVM-only in 7.0: the AMX instruction subleaf 0x1E.1.
+    public static let cpuid_1E_1_EAX = KVMCapabilityWord("CPUID_1E_1_EAX", 0x1E, 1, .eax, kernelWord: nil)
+    /// KVM-only in 7.0: AVX10 subleaf 0x24.1.
+    public static let cpuid_24_1_ECX = KVMCapabilityWord("CPUID_24_1_ECX", 0x24, 1, .ecx, kernelWord: nil)
 }

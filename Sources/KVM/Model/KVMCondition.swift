@@ -16,6 +16,7 @@ public indirect enum KVMCondition: Hashable, Sendable, CustomStringConvertible {
     case rawHas(CPUIDField, name: String)
     case module(KVMModuleSwitch)
     case all([KVMCondition])
+    case any([KVMCondition])
 
     public var description: String {
         switch self {
@@ -27,6 +28,7 @@ public indirect enum KVMCondition: Hashable, Sendable, CustomStringConvertible {
         case let .rawHas(_, name): "the host CPU has \(name)"
         case let .module(option): option.description
         case let .all(parts): parts.map(\.description).joined(separator: " and ")
+        case let .any(parts): parts.map(\.description).joined(separator: " or ")
         }
     }
 }

@@ -85,6 +85,12 @@ public struct KVMHostFacts: Sendable {
             return Answer(value: value, basis: "OSPKE inferred from PKU and OSPKE in the dump (7.0 ECX[3], ECX[4])")
         case "SPEC_CTRL":
             return Answer(value: intelSpecCtrl, basis: "SPEC_CTRL read from 7.0 EDX[26]")
+        case "PERFCTR_CORE":
+            let value = rawBit(0x8000_0001, 0, .ecx, 23)
+            return Answer(value: value, basis: "PERFCTR_CORE read from 0x80000001 ECX[23]")
+        case "PERFMON_V2":
+            let value = raw.maxExtendedLeaf >= 0x8000_0022 && rawBit(0x8000_0022, 0, .eax, 0)
+            return Answer(value: value, basis: "PERFMON_V2 read from 0x80000022 EAX[0]")
         default:
             return nil
         }

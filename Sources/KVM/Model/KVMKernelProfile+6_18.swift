@@ -2,12 +2,12 @@ import X86Features
 
 extension KVMKernelProfile {
     /// Linux 6.18: every word is built by `kvm_cpu_cap_init()` with the F/SCATTERED_F/X86_64_F/EMULATED_F/
-    /// SYNTHESIZED_F/PASSTHROUGH_F/ALIASED_1_EDX_F/VENDOR_F/RUNTIME_F rows, seven KVM-only words, CET (SHSTK/IBT),
+    /// SYNTHESIZED_F/PASSTHROUGH_F/ALIASED_1_EDX_F/VENDOR_F/RUNTIME_F rows, eight KVM-only words, CET (SHSTK/IBT),
     /// leaf 7 up to subleaf 2, basic leaves up to 0x24 and extended leaves up to 0x80000022.
     public static let v6_18 = KVMKernelProfile(
         version: KernelVersion(6, 18),
-        source: "arch/x86/kvm/cpuid.c of a linux-next tree after v6.18 (ColinIanKing/linux-next 1c60d04a), "
-            + "reverse_cpuid.h, vmx/vmx.c, svm/svm.c; asm/sgx.h",
+        source: "Linux v6.18 (ribel13/linux-6.18.y db348fba): arch/x86/kvm/cpuid.c blob 52524e0ca9, reverse_cpuid.h "
+            + "743ab25ba7, vmx/vmx.c 91b6f2f3ed, svm/svm.c 9d29b2e7e8, asm/sgx.h 6a00697615",
         initializers: capabilityTable6_18,
         adjustments: commonAdjustments6_18,
         vendorAdjustments: [
@@ -19,7 +19,18 @@ extension KVMKernelProfile {
         maxExtendedLeaf: 0x8000_0022,
         maxLeaf7Subleaf: 2,
         sgxAttributeMask: 0x0000_04B6,
-        indexedLeaves: [0x4, 0x7, 0xB, 0xD, 0xF, 0x10, 0x12, 0x14, 0x17, 0x18, 0x1D, 0x1E, 0x1F, 0x24, 0x8000_001D]
+        indexedLeaves: [0x4, 0x7, 0xB, 0xD, 0xF, 0x10, 0x12, 0x14, 0x17, 0x18, 0x1D, 0x1E, 0x1F, 0x24, 0x8000_001D],
+        leaves: leaves6_18
+    )
+
+    /// __do_cpuid_func() of 6.18: the 6.2 leaf code plus everything 6.6 and 6.12 added, 0x80000022 zeroed
+    /// without PerfMonV2, CET states in IA32_XSS, and the Centaur range walked on Zhaoxin hosts.
+    static let leaves6_18 = KVMLeafHandling(
+        passesThroughLeaf9: false, handlesSGXLeaf: true, reportsHostTopology: false, clearsReservedExtendedBits: true,
+        hasSEVWord: true, usesHostPhysBitsWithoutTDP: true, raisesExtendedMaxFor21: true,
+        passesThroughL1CacheLeaf: true, extendedFeatures2: .capabilityWords, perfMonV2Leaf: .zeroes,
+        reportsGuestPhysAddrSize: true, clearsXFDFlagWithoutXFD: true, dropsTileConfigWithTileData: true,
+        offersCETStates: true, walksCentaurRangeOnZhaoxin: true
     )
 
     static let capabilityTable6_18: [KVMCapabilityInit] = [

@@ -20,10 +20,7 @@ extension KVMKernelProfile {
             .init(.clear, "SGX2", .cpuid_12_EAX, bit: 1, when: .module(.sgxDisabled), in: "vmx_set_cpu_caps",
                   why: "SGX virtualization is off"),
         ]
-        if clearsEDECCSSA {
-            rows.append(.init(.clear, "SGX_EDECCSSA", .cpuid_12_EAX, bit: 11, when: .module(.sgxDisabled),
-                              in: "vmx_set_cpu_caps", why: "SGX virtualization is off (the 2024 fix clears EDECCSSA too)"))
-        }
+        if clearsEDECCSSA { rows.append(vmxClearsEDECCSSA) }
         rows += [
             .init(.set, "UMIP", .cpuid_7_ECX, bit: 2, in: "vmx_set_cpu_caps",
                   why: "UMIP is emulated with descriptor-table exiting"),
@@ -32,6 +29,11 @@ extension KVMKernelProfile {
         ]
         return rows
     }
+
+    /// The 2024 fix in vmx_set_cpu_caps() (in 6.12, not in 6.6): SGX off clears EDECCSSA too.
+    static let vmxClearsEDECCSSA = KVMCapabilityAdjustment(
+        .clear, "SGX_EDECCSSA", .cpuid_12_EAX, bit: 11, when: .module(.sgxDisabled), in: "vmx_set_cpu_caps",
+        why: "SGX virtualization is off (the 2024 fix clears EDECCSSA too)")
 
     /// svm_set_cpu_caps() of 6.1/6.2. The module flags nrips, vls, lbrv, vgif and tsc_scaling default to on
     /// and are turned off by hardware_setup() when the CPU lacks the feature, hence "host kernel has".
@@ -79,20 +81,38 @@ extension KVMKernelProfile {
               why: "a nested VM gets #VMEXIT instead of #GP"),
     ]
 
-    /// svm_set_cpu_caps() of 6.18: 6.1's rows plus vNMI, and the features common code sets that SVM
-    /// does not support (IBT, bus-lock detection, MSR_IMM), and PerfMonV2 only with a PMU.
-    static let svmAdjustments6_18: [KVMCapabilityAdjustment] = svmAdjustments6_1 + [
+    /// svm_set_cpu_caps() of 6.6: vNMI joins the nested block; PERFCTR_CORE needs enough counters, and
+    /// PerfMonV2 is cleared when the PMU is on but its version is not 2 or PERFCTR_CORE is absent.
+    static let svmPMU6_6: [KVMCapabilityAdjustment] = [
         .init(.set, "VNMI", .cpuid_8000_000A_EDX, bit: 25, when: .all([.module(.nested), .hostKernelHas("VNMI")]),
               in: "svm_set_cpu_caps", why: "nested SVM feature (vnmi)"),
-        .init(.clear, "IBT", .cpuid_7_EDX, bit: 20, in: "svm_set_cpu_caps",
-              why: "SVM does not virtualize indirect branch tracking"),
+        .init(.checkAndSet, "PERFCTR_CORE", .cpuid_8000_0001_ECX, bit: 23, when: .module(.pmuEnabled),
+              in: "svm_set_cpu_caps",
+              why: "offered when perf gives KVM enough counters for core support (inferred: the host has PERFCTR_CORE)"),
+        .init(.clear, "PERFMON_V2", .cpuid_8000_0022_EAX, bit: 0,
+              when: .all([.module(.pmuEnabled), .any([.hostKernelLacks("PERFMON_V2"), .hostKernelLacks("PERFCTR_CORE")])]),
+              in: "svm_set_cpu_caps",
+              why: "the PMU is on, but its version is not 2 (inferred from PERFMON_V2) or PERFCTR_CORE is absent"),
+    ]
+
+    /// svm_set_cpu_caps() of 6.12: FLUSHBYASID joins the nested block (KVM flushes on every nested
+    /// transition), and bus-lock detection is cleared.
+    static let svmAdditions6_12: [KVMCapabilityAdjustment] = [
+        .init(.set, "FLUSHBYASID", .cpuid_8000_000A_EDX, bit: 6, when: .module(.nested), in: "svm_set_cpu_caps",
+              why: "KVM flushes the TLB on every nested transition, so it honours every L1 flush by ASID"),
         .init(.clear, "BUS_LOCK_DETECT", .cpuid_7_ECX, bit: 24, in: "svm_set_cpu_caps",
               why: "common code sets it, but SVM has no support for it"),
-        .init(.clear, "MSR_IMM", .cpuid_7_1_ECX, bit: 5, in: "svm_set_cpu_caps",
-              why: "common code sets it, but SVM has no support for it"),
-        .init(.clear, "PERFMON_V2", .cpuid_8000_0022_EAX, bit: 0, when: .module(.pmuDisabled),
-              in: "svm_set_cpu_caps", why: "PerfMonV2 needs the virtual PMU"),
     ]
+
+    /// svm_set_cpu_caps() of 6.18: 6.12's rows plus IBT and MSR_IMM cleared (common code sets them, SVM
+    /// does not support them).
+    static let svmAdjustments6_18: [KVMCapabilityAdjustment] =
+        svmAdjustments6_1.filter { $0.macro != "PERFCTR_CORE" } + svmPMU6_6 + svmAdditions6_12 + [
+            .init(.clear, "IBT", .cpuid_7_EDX, bit: 20, in: "svm_set_cpu_caps",
+                  why: "SVM does not virtualize indirect branch tracking"),
+            .init(.clear, "MSR_IMM", .cpuid_7_1_ECX, bit: 5, in: "svm_set_cpu_caps",
+                  why: "common code sets it, but SVM has no support for it"),
+        ]
 
     /// pvm_set_cpu_caps() from virt-pvm/linux arch/x86/kvm/pvm/pvm.c (Ant Group's PVM). PVM runs the guest
     /// at hardware CPL3 on shadow paging, so TDP-dependent features follow the shadow-paging rules.

@@ -25,11 +25,13 @@ public struct KVMKernelProfile: Hashable, Sendable, CustomStringConvertible {
     public var sgxAttributeMask: UInt32
     /// The leaves with a significant index (cpuid_function_is_indexed()).
     public var indexedLeaves: Set<UInt32>
+    /// How __do_cpuid_func() treats the leaves whose handling changed between releases.
+    public var leaves: KVMLeafHandling
 
     public var description: String { "Linux \(version) KVM" }
 
     /// All profiles, oldest first.
-    public static let all: [KVMKernelProfile] = [.v6_1, .v6_2, .v6_18]
+    public static let all: [KVMKernelProfile] = [.v5_10, .v5_15, .v6_1, .v6_2, .v6_6, .v6_12, .v6_18, .v6_19, .v7_0]
 
     /// The newest profile not newer than `version`; nil for kernels older than the oldest profile.
     public static func `for`(_ version: KernelVersion) -> KVMKernelProfile? {

@@ -46,10 +46,10 @@ extension KVMSupportedTableBuilder {
         if maxIndex >= 1 {
             let one = hostEntry(7, 1)
             override(one, with: .cpuid_7_1_EAX)
-            if atLeast(6, 3) {
+            if profile.words.contains(.cpuid_7_1_EDX) {
                 override(one, with: .cpuid_7_1_EDX)
             } else {
-                assign(one, .edx, 0, rule: .leaf(7, "7.1 EDX = 0 (no CPUID_7_1_EDX word before 6.3)"))
+                assign(one, .edx, 0, rule: .leaf(7, "7.1 EDX = 0 (no CPUID_7_1_EDX word in Linux \(profile.version))"))
             }
             if profile.words.contains(.cpuid_7_1_ECX) {
                 override(one, with: .cpuid_7_1_ECX)
@@ -84,7 +84,7 @@ extension KVMSupportedTableBuilder {
     /// until the one whose level type (ECX[15:8]) is 0, that one included.
     mutating func topology(_ key: LeafKey) {
         let function = key.leaf
-        guard atLeast(6, 2) else {
+        guard !profile.leaves.reportsHostTopology else {
             keep(key, .eax, rule: .leaf(function, "host topology passed through (before 6.2)"))
             var previous = key
             var index: UInt32 = 1
@@ -134,7 +134,20 @@ extension KVMSupportedTableBuilder {
             zeroLeaf(key, because: "KVM's caps lack AMX_TILE")
             return
         }
-        keep(key, .ebx, rule: .leaf(0x1E, "TMUL information passed through from the host"))
+        guard profile.words.contains(.cpuid_1E_1_EAX) else {
+            keep(key, .ebx, rule: .leaf(0x1E, "TMUL information passed through from the host"))
+            return
+        }
+        let maxIndex = min(value(key, .eax), 1)
+        assign(key, .eax, maxIndex, rule: .leaf(0x1E, "EAX = min(host max subleaf, 1)"))
+        for register in [Register.ebx, .ecx, .edx] {
+            keep(key, register, rule: .leaf(0x1E, "TMUL information passed through from the host"))
+        }
+        if maxIndex >= 1 {
+            let one = hostEntry(0x1E, 1)
+            override(one, with: .cpuid_1E_1_EAX)
+            zero(one, [.ebx, .ecx, .edx], rule: .leaf(0x1E, "0x1E.1 EBX = ECX = EDX = 0"))
+        }
     }
 
     mutating func leaf24(_ key: LeafKey) {
@@ -142,10 +155,23 @@ extension KVMSupportedTableBuilder {
             zeroLeaf(key, because: "KVM's caps lack AVX10")
             return
         }
-        let version = min(value(key, .ebx) & 0xff, 1)
+        let cap = profile.leaves.maxAVX10Version
+        let version = min(value(key, .ebx) & 0xff, cap)
+        let hasSubleaf1 = profile.words.contains(.cpuid_24_1_ECX)
+        let maxIndex = hasSubleaf1 ? min(value(key, .eax), 1) : 0
         override(key, with: .cpuid_24_0_EBX)
         assign(key, .ebx, version, mask: 0xff,
-               rule: .leaf(0x24, "EBX[7:0] = min(host AVX10 version, 1)"))
-        zero(key, [.eax, .ecx, .edx], rule: .leaf(0x24, "EAX = ECX = EDX = 0"))
+               rule: .leaf(0x24, "EBX[7:0] = min(host AVX10 version, \(cap))"))
+        if hasSubleaf1 {
+            assign(key, .eax, maxIndex, rule: .leaf(0x24, "EAX = min(host max subleaf, 1)"))
+            zero(key, [.ecx, .edx], rule: .leaf(0x24, "ECX = EDX = 0"))
+        } else {
+            zero(key, [.eax, .ecx, .edx], rule: .leaf(0x24, "EAX = ECX = EDX = 0"))
+        }
+        if maxIndex >= 1 {
+            let one = hostEntry(0x24, 1)
+            override(one, with: .cpuid_24_1_ECX)
+            zero(one, [.eax, .ebx, .edx], rule: .leaf(0x24, "0x24.1 EAX = EBX = EDX = 0"))
+        }
     }
 }

@@ -7,7 +7,7 @@ extension KVMSupportedTableBuilder {
         var limit = min(hostMax, profile.maxExtendedLeaf)
         assign(key, .eax, limit,
                rule: .leaf(0x8000_0000, "EAX = min(host max \(Hex.word(hostMax)), \(Hex.word(profile.maxExtendedLeaf))): the highest extended leaf KVM implements in Linux \(profile.version)"))
-        if limit >= 0x8000_001D {
+        if profile.leaves.raisesExtendedMaxFor21, limit >= 0x8000_001D {
             let lfence = host.has("LFENCE_RDTSC")
             let nullSeg = host.bug("NULL_SEG")
             if lfence.value || !nullSeg.value {
@@ -26,21 +26,25 @@ extension KVMSupportedTableBuilder {
 
     mutating func extended1(_ key: LeafKey) {
         keep(key, .eax, rule: .leaf(0x8000_0001, "signature passed through from the host"))
-        assign(key, .ebx, value(key, .ebx) & ~0x0FFF_0000, mask: 0x0FFF_0000,
-               rule: .leaf(0x8000_0001, "EBX[27:16] (reserved) cleared"))
+        if profile.leaves.clearsReservedExtendedBits {
+            assign(key, .ebx, value(key, .ebx) & ~0x0FFF_0000, mask: 0x0FFF_0000,
+                   rule: .leaf(0x8000_0001, "EBX[27:16] (reserved) cleared"))
+        }
         override(key, with: .cpuid_8000_0001_EDX)
         override(key, with: .cpuid_8000_0001_ECX)
     }
 
     mutating func extended6(_ key: LeafKey) {
         keep(key, .ecx, rule: .leaf(0x8000_0006, "host L2 cache and TLB information passed through"))
-        assign(key, .edx, value(key, .edx) & ~0x0003_0000, mask: 0x0003_0000,
-               rule: .leaf(0x8000_0006, "EDX[17:16] (reserved) cleared"))
+        if profile.leaves.clearsReservedExtendedBits {
+            assign(key, .edx, value(key, .edx) & ~0x0003_0000, mask: 0x0003_0000,
+                   rule: .leaf(0x8000_0006, "EDX[17:16] (reserved) cleared"))
+        }
     }
 
     mutating func extended7(_ key: LeafKey) {
         let power = host.power
-        if atLeast(6, 3) {
+        if profile.words.contains(.cpuid_8000_0007_EDX) {
             override(key, with: .cpuid_8000_0007_EDX)
         } else {
             assign(key, .edx, value(key, .edx) & (1 << 8),
@@ -55,7 +59,7 @@ extension KVMSupportedTableBuilder {
         let eax = value(key, .eax)
         let virtual = max((eax >> 8) & 0xff, 48)
         let physical = eax & 0xff
-        if atLeast(6, 10) {
+        if profile.leaves.reportsGuestPhysAddrSize {
             var phys = physical
             var guestPhys: UInt32
             var text: String
@@ -78,7 +82,7 @@ extension KVMSupportedTableBuilder {
         } else {
             var guestPhys = (eax >> 16) & 0xff
             let text: String
-            if !module.tdp {
+            if !module.tdp, profile.leaves.usesHostPhysBitsWithoutTDP {
                 guestPhys = host.physicalAddressBits
                 text = "without TDP: the host's MAXPHYADDR"
             } else if guestPhys == 0 {
@@ -90,8 +94,10 @@ extension KVMSupportedTableBuilder {
             assign(key, .eax, guestPhys | (virtual << 8),
                    rule: .leaf(0x8000_0008, "EAX = physical bits (\(text)) | max(VirtAddrSize, 48) << 8"))
         }
-        assign(key, .ecx, value(key, .ecx) & ~0xFFFF_0F00, mask: 0xFFFF_0F00,
-               rule: .leaf(0x8000_0008, "ECX[31:16] and ECX[11:8] cleared"))
+        if profile.leaves.clearsReservedExtendedBits {
+            assign(key, .ecx, value(key, .ecx) & ~0xFFFF_0F00, mask: 0xFFFF_0F00,
+                   rule: .leaf(0x8000_0008, "ECX[31:16] and ECX[11:8] cleared"))
+        }
         assign(key, .edx, 0, rule: .leaf(0x8000_0008, "EDX = 0"))
         override(key, with: .cpuid_8000_0008_EBX)
     }
@@ -110,7 +116,7 @@ extension KVMSupportedTableBuilder {
     /// Zeroed from 6.2 by the fix that stopped KVM_GET_SUPPORTED_CPUID from returning host topology
     /// (with leaves 0xB/0x1F); passed through in 6.1 as released.
     mutating func extended1E(_ key: LeafKey) {
-        if atLeast(6, 2) {
+        if !profile.leaves.reportsHostTopology {
             zeroLeaf(key, because: "KVM does not return host topology information")
         } else {
             keep(key, .eax, rule: .leaf(0x8000_001E, "host topology passed through (before 6.2)"))
@@ -118,18 +124,38 @@ extension KVMSupportedTableBuilder {
     }
 
     mutating func extended1F(_ key: LeafKey) {
+        guard profile.leaves.hasSEVWord else {
+            let sev = host.has("SEV")
+            if sev.value {
+                keep(key, .eax, rule: .leaf(0x8000_001F, "passed through from the host: \(sev.basis) (before the SEV word)"))
+            } else {
+                zeroLeaf(key, because: sev.basis)
+            }
+            return
+        }
         guard caps.has(.cpuid_8000_001F_EAX, bit: 1) else {
             zeroLeaf(key, because: "KVM's caps lack SEV")
             return
         }
         override(key, with: .cpuid_8000_001F_EAX)
-        assign(key, .ebx, value(key, .ebx) & ~0xFFFF_FFC0, mask: 0xFFFF_FFC0,
-               rule: .leaf(0x8000_001F, "EBX[31:12] (NumVMPL) and EBX[11:6] (PA bits reduction) cleared"))
+        if profile.leaves.clearsReservedExtendedBits {
+            assign(key, .ebx, value(key, .ebx) & ~0xFFFF_FFC0, mask: 0xFFFF_FFC0,
+                   rule: .leaf(0x8000_001F, "EBX[31:12] (NumVMPL) and EBX[11:6] (PA bits reduction) cleared"))
+        } else {
+            assign(key, .ebx, value(key, .ebx) & ~0x0000_0FC0, mask: 0x0000_0FC0,
+                   rule: .leaf(0x8000_001F, "EBX[11:6] (PA bits reduction) cleared"))
+        }
     }
 
     mutating func extended21(_ key: LeafKey) {
-        if atLeast(6, 3) {
-            zero(key, [.ebx, .edx], rule: .leaf(0x8000_0021, "EBX = EDX = 0"))
+        if profile.leaves.extendedFeatures2 == .capabilityWords {
+            if profile.leaves.keepsRAPSizeWithERAPS, caps.has("ERAPS") {
+                and(key, .ebx, 0x00FF_0000,
+                    rule: .leaf(0x8000_0021, "EBX &= GENMASK(23, 16): the RAP size, with ERAPS in KVM's caps"))
+                zero(key, [.edx], rule: .leaf(0x8000_0021, "EDX = 0"))
+            } else {
+                zero(key, [.ebx, .edx], rule: .leaf(0x8000_0021, "EBX = EDX = 0"))
+            }
             override(key, with: .cpuid_8000_0021_EAX)
             if profile.words.contains(.cpuid_8000_0021_ECX) {
                 override(key, with: .cpuid_8000_0021_ECX)
@@ -150,12 +176,23 @@ extension KVMSupportedTableBuilder {
         if !nullSeg.value {
             assign(key, .eax, 1 << 6, mask: 1 << 6, rule: .leaf(0x8000_0021, "EAX[6] set: \(nullSeg.basis)"))
         }
+        if profile.leaves.extendedFeatures2 == .passDown(setsNoSMMCtl: true) {
+            assign(key, .eax, 1 << 9, mask: 1 << 9,
+                   rule: .leaf(0x8000_0021, "EAX[9] set always: KVM does not support the SMM_CTL MSR"))
+        }
     }
 
     mutating func extended22(_ key: LeafKey) {
         zero(key, [.ecx, .edx], rule: .leaf(0x8000_0022, "ECX = EDX = 0"))
         guard module.enablePMU, caps.has(.cpuid_8000_0022_EAX, bit: 0) else {
-            zero(key, [.eax, .ebx], rule: .leaf(0x8000_0022, "EAX = EBX = 0: no PMU or no PerfMonV2 in KVM's caps"))
+            if profile.leaves.perfMonV2Leaf == .copiesHostEBX {
+                assign(key, .eax, value(key, .ebx),
+                       rule: .leaf(0x8000_0022,
+                                   "EAX = the host's EBX: no PMU or no PerfMonV2 in KVM's caps (this release writes eax = ebx)"))
+                keep(key, .ebx, rule: .leaf(0x8000_0022, "EBX left as the host's (no PMU or no PerfMonV2)"))
+            } else {
+                zero(key, [.eax, .ebx], rule: .leaf(0x8000_0022, "EAX = EBX = 0: no PMU or no PerfMonV2 in KVM's caps"))
+            }
             return
         }
         override(key, with: .cpuid_8000_0022_EAX)

@@ -7,6 +7,8 @@ import CPUID
 extension KVMSupportedTableBuilder {
     /// SGX_MISC_EXINFO: the only MISCSELECT bit KVM lets through.
     static let sgxMiscExinfo: UInt32 = 0x1
+    /// SGX_ATTR_ASYNC_EXIT_NOTIFY (AEX-Notify), in KVM's mask from 6.2.
+    static let sgxAttributeAEXNotify: UInt32 = 0x400
 
     mutating func leaf12(_ key: LeafKey) {
         guard caps.has(.cpuid_7_0_EBX, bit: 2) else {
@@ -23,9 +25,9 @@ extension KVMSupportedTableBuilder {
         let one = hostEntry(0x12, 1)
         let attributes = value(one, .eax)
         let mask = profile.sgxAttributeMask
-        let maskText = profile.version >= .init(6, 2)
+        let maskText = mask & Self.sgxAttributeAEXNotify != 0
             ? "SGX_ATTR_PRIV_MASK | SGX_ATTR_UNPRIV_MASK = \(Hex.word(mask)) (DEBUG, MODE64BIT, PROVISIONKEY, EINITTOKENKEY, KSS, AEXNOTIFY)"
-            : "SGX_ATTR_PRIV_MASK | SGX_ATTR_UNPRIV_MASK = \(Hex.word(mask)) (DEBUG, MODE64BIT, PROVISIONKEY, EINITTOKENKEY, KSS; AEXNOTIFY only from 6.2)"
+            : "the attribute mask \(Hex.word(mask)) (DEBUG, MODE64BIT, PROVISIONKEY, EINITTOKENKEY, KSS; AEXNOTIFY only from 6.2)"
         assign(one, .eax, attributes & mask, rule: .leaf(0x12, "12.1 EAX &= \(maskText)"))
         assign(one, .ebx, 0, rule: .leaf(0x12, "12.1 EBX = 0 (ATTRIBUTES[63:32])"))
         keep(one, .ecx, rule: .leaf(0x12, "12.1 ECX (XFRM[31:0]) passed through: userspace derives it from XCR0"))

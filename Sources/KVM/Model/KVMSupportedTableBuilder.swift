@@ -18,8 +18,6 @@ struct KVMSupportedTableBuilder {
         self.caps = caps
     }
 
-    func atLeast(_ major: Int, _ minor: Int) -> Bool { profile.version >= .init(major, minor) }
-
     /// The host's own max extended leaf as the kernel reads it (`cpuid_eax(0x80000000)`).
     var hostMaxExtended: UInt32 { host.raw.value(0x8000_0000, 0, .eax) }
 
@@ -28,7 +26,7 @@ struct KVMSupportedTableBuilder {
     mutating func build() {
         walk(from: 0)
         walk(from: 0x8000_0000)
-        if host.vendor == .centaur || (host.vendor == .zhaoxin && atLeast(6, 18)) {
+        if host.vendor == .centaur || (host.vendor == .zhaoxin && profile.leaves.walksCentaurRangeOnZhaoxin) {
             walk(from: 0xC000_0000)
         }
         walk(from: 0x4000_0000)

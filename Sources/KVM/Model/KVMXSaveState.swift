@@ -39,13 +39,13 @@ struct KVMXSaveState {
         if xcr0 & Self.xtileData != 0 {
             xcr0 &= ~Self.xtileData
             reasons.append("AMX tile data needs the process's ARCH_REQ_XCOMP_GUEST_PERM (assumed not requested): removed")
-            if profile.version >= .init(6, 4) {
+            if profile.leaves.dropsTileConfigWithTileData {
                 xcr0 &= ~Self.xtileConfig
-                reasons.append("without tile data, tile config is removed too (kvm_get_filtered_xcr0, 6.4+)")
+                reasons.append("without tile data, tile config is removed too (kvm_get_filtered_xcr0)")
             }
         }
         var xss: UInt64 = 0
-        if profile.version >= .init(6, 18), module.module != .kvmPVM {
+        if profile.leaves.offersCETStates, module.module != .kvmPVM {
             let cpuXSS = UInt64(host.raw.value(0xD, 1, .ecx)) | (UInt64(host.raw.value(0xD, 1, .edx)) << 32)
             let shstk = host.has("SHSTK").value
             if shstk, caps.has(.cpuid_7_ECX, bit: 7) || caps.has(.cpuid_7_EDX, bit: 20) {
@@ -134,7 +134,7 @@ extension KVMSupportedTableBuilder {
             let sub = hostEntry(0xD, index)
             keep(sub, .eax, rule: .leaf(0xD, "state component \(index) size passed through"))
             keep(sub, .ebx, rule: .leaf(0xD, "state component \(index) offset passed through"))
-            if !caps.has(.cpuid_D_1_EAX, bit: 4) {
+            if profile.leaves.clearsXFDFlagWithoutXFD, !caps.has(.cpuid_D_1_EAX, bit: 4) {
                 assign(sub, .ecx, value(sub, .ecx) & ~0x4, mask: 0x4,
                        rule: .leaf(0xD, "ECX[2] (XFD-capable) cleared: KVM's caps lack XFD"))
             }

@@ -28,12 +28,19 @@ extension KVMSupportedModel {
     /// from the Linux derivation of the same kernel (with `bootOptions`, e.g. clearcpuid=).
     public static func predict(host: Snapshot, kernel: KernelProfile, module: KVMModuleOptions,
                                bootOptions: BootOptions = .none) -> SupportedPrediction {
-        let view = LinuxDerivation.derive(host, kernel: kernel, options: bootOptions)
-        let profile = KVMKernelProfile.for(kernel.version) ?? .v6_1
-        var prediction = predict(host: host, kernel: profile, hostKernel: view, module: module)
+        let profile = KVMKernelProfile.for(kernel.version) ?? KVMKernelProfile.all[0]
+        var prediction = predict(host: host, linux: kernel, kvm: profile, module: module, bootOptions: bootOptions)
         if profile.version != kernel.version {
             prediction.notes.insert("Linux \(kernel.version) is predicted with the Linux \(profile.version) KVM tables (the newest modelled profile not above it)", at: 0)
         }
         return prediction
+    }
+
+    /// Predicts with a chosen KVM profile, the host kernel's capabilities derived with `linux` (use this when
+    /// the KVM profile is chosen for a version the Linux profiles do not carry exactly).
+    public static func predict(host: Snapshot, linux: KernelProfile, kvm: KVMKernelProfile, module: KVMModuleOptions,
+                               bootOptions: BootOptions = .none) -> SupportedPrediction {
+        let view = LinuxDerivation.derive(host, kernel: linux, options: bootOptions)
+        return predict(host: host, kernel: kvm, hostKernel: view, module: module)
     }
 }
