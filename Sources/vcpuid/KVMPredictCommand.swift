@@ -131,11 +131,11 @@ struct KVMModelOptions: ParsableArguments {
 
     /// The module options, with the module chosen from the host's vendor when not given.
     func moduleOptions(for host: Snapshot) -> KVMModuleOptions {
-        let name = module ?? (["AuthenticAMD", "HygonGenuine"].contains(host.vendor) ? .amd : .intel)
-        let which: KVMModuleOptions.Module = switch name {
-        case .intel: .kvmIntel
-        case .amd: .kvmAMD
-        case .pvm: .kvmPVM
+        let which: KVMModuleOptions.Module = switch module {
+        case .intel?: .kvmIntel
+        case .amd?: .kvmAMD
+        case .pvm?: .kvmPVM
+        case nil: .default(for: host.cpuVendor)
         }
         return KVMModuleOptions(module: which, sgx: sgx.isOn, enclsExiting: enclsExiting == .present,
                                 nested: nested.isOn, enablePMU: pmu.isOn)

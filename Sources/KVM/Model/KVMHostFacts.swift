@@ -13,20 +13,9 @@ public struct KVMHostFacts: Sendable {
         self.kernel = kernel
     }
 
-    public enum Vendor: Sendable { case intel, amd, hygon, centaur, zhaoxin, other }
+    public var vendor: CPUVendor { raw.cpuVendor }
 
-    public var vendor: Vendor {
-        switch raw.vendor {
-        case "GenuineIntel": .intel
-        case "AuthenticAMD": .amd
-        case "HygonGenuine": .hygon
-        case "CentaurHauls": .centaur
-        case "  Shanghai  ": .zhaoxin
-        default: .other
-        }
-    }
-
-    var isAMDLike: Bool { vendor == .amd || vendor == .hygon }
+    var isAMDLike: Bool { vendor.followsAMD }
 
     /// A fact with the words that justify it, so rule traces can quote them.
     public struct Answer: Sendable {
