@@ -51,4 +51,10 @@ public struct Dump: Hashable, Sendable {
 
     /// The snapshot of the CPU with this number.
     public func cpu(_ number: Int) -> Snapshot? { cpus.first { $0.number == number }?.snapshot }
+
+    /// The snapshot of the CPU with this number, or an error naming the CPUs the dump has.
+    public func requireCPU(_ number: Int, file: String) throws(DumpError) -> Snapshot {
+        guard let snapshot = cpu(number) else { throw DumpError(file: file, kind: .noSuchCPU(number, available: cpus.map(\.number))) }
+        return snapshot
+    }
 }

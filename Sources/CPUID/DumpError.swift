@@ -15,6 +15,8 @@ public struct DumpError: Error, Hashable, Sendable, CustomStringConvertible {
         case duplicateEntry(LeafKey, cpu: Int, firstLine: Int)
         /// The same MSR twice for one CPU, with different values.
         case duplicateMSR(UInt32, cpu: Int, firstLine: Int)
+        /// A CPU the dump does not hold was asked for.
+        case noSuchCPU(Int, available: [Int])
         /// The same CPU number twice.
         case duplicateCPU(Int, firstLine: Int)
         /// A libcpuid key this reader does not know.
@@ -51,6 +53,7 @@ public struct DumpError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .syntax(expected): "expected \(expected)"
         case let .duplicateEntry(key, cpu, firstLine): "conflicting duplicate entry for leaf \(key) on CPU \(cpu) (first given on line \(firstLine) with other registers)"
         case let .duplicateMSR(index, cpu, firstLine): "conflicting duplicate MSR \(Hex.word(index)) on CPU \(cpu) (first given on line \(firstLine) with another value)"
+        case let .noSuchCPU(cpu, available): "has no CPU \(cpu) (it has \(CPUList.format(available)))"
         case let .duplicateCPU(cpu, firstLine): "CPU \(cpu) appears twice (first header on line \(firstLine))"
         case let .unknownKey(key): "unknown libcpuid key `\(key)`: expected one of \(LibcpuidReader.knownKeys.joined(separator: ", "))"
         case let .notX86(detail): "not an x86 CPUID dump: \(detail)"

@@ -13,7 +13,7 @@ extension Dump {
     /// CPU `number` of this dump, read from `file`; a usage error naming the CPUs it has when it has no such CPU.
     func logicalCPU(_ number: Int, in file: String) throws -> LogicalCPU {
         guard let snapshot = cpu(number) else {
-            throw ValidationError("\(file) has no CPU \(number) (it has \(CPUList.format(cpus.map(\.number))))")
+            throw ValidationError("\(file) \(DumpError(file: file, kind: .noSuchCPU(number, available: cpus.map(\.number))).message)")
         }
         return LogicalCPU(number: number, snapshot: snapshot)
     }

@@ -1,7 +1,7 @@
 import SGX
 import XCTest
 
-/// One test per fault rule of /work/shared/facts/sgx.md (one per `SGXFaultRule` case).
+/// One test per fault rule of the shared facts' sgx.md (one per `SGXFaultRule` case).
 final class SGXFaultRuleTests: XCTestCase {
     func testEveryRuleHasItsOwnTest() {
         let tested: Set<SGXFaultRule> = [

@@ -1,7 +1,7 @@
 import SGX
 import XCTest
 
-/// The effect column of the operations table in /work/shared/facts/sgx.md, one test per row.
+/// The effect column of the operations table in the shared facts' sgx.md, one test per row.
 final class SGXOperationEffectTests: XCTestCase {
     func testEENTEREntersAtOENTRYWithRAXEqualToCSSA() throws {
         var state = thread()

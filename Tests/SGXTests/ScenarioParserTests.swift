@@ -111,4 +111,12 @@ final class ScenarioParserTests: XCTestCase {
         XCTAssertEqual(parseError("}")?.line, 1)
         XCTAssertEqual(parseError("eenter\nrepeat 2 { config nssa=1 }")?.line, 2)
     }
+
+    func testAScenarioWithoutStepsIsRefused() {
+        for text in ["", "\n\n", "# only a comment\n", "config nssa=2\n"] {
+            let error = parseError(text)
+            XCTAssertNotNil(error, "\(text.debugDescription) has no step and must not pass with 0 of 0 expectations")
+            XCTAssertTrue(error?.message.hasPrefix("no steps") ?? false)
+        }
+    }
 }

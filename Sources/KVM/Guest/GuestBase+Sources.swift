@@ -24,7 +24,7 @@ extension GuestBase {
     /// One CPU of a dump file (the first, unless `cpu` names another).
     public static func file(path: String, format: DumpFormat? = nil, cpu: Int? = nil) throws(DumpError) -> GuestBase {
         let dump = try DumpReader.read(path: path, format: format)
-        let snapshot = cpu.flatMap { dump.cpu($0) } ?? dump.first
+        let snapshot = try cpu.map { number throws(DumpError) in try dump.requireCPU(number, file: path) } ?? dump.first
         return GuestBase(kind: .file, snapshot: snapshot, name: path)
     }
 }

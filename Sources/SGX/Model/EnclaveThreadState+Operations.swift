@@ -1,5 +1,5 @@
 /// The semantics: each operation checks every fault rule before it changes anything,
-/// so a faulting operation leaves the state exactly as it was (see /work/shared/facts/sgx.md).
+/// so a faulting operation leaves the state exactly as it was (see the shared facts, facts/sgx.md).
 extension EnclaveThreadState {
     /// Returns the state after `operation`, or the fault it raises.
     public func applying(_ operation: SGXOperation) throws(SGXFault) -> EnclaveThreadState {

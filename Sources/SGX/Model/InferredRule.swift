@@ -13,7 +13,7 @@ public enum InferredRule: String, CaseIterable, Sendable, Codable {
     public var statement: (rule: String, basis: String) {
         switch self {
         case .aexMarksThreadInactive:                   ("AEX sets TCS.STATE = INACTIVE", "ERESUME requires an INACTIVE TCS after an AEX, so the AEX must release it")
-        case .notifyingEResumeReturnsAddressAfterENCLU: ("a notifying ERESUME sets RCX to the address after ENCLU, like EENTER", "it enters at OENTRY like EENTER; /work/shared/facts/sgx.md")
+        case .notifyingEResumeReturnsAddressAfterENCLU: ("a notifying ERESUME sets RCX to the address after ENCLU, like EENTER", "it enters at OENTRY like EENTER; shared facts, sgx.md")
         case .aexKeepsAEXNotifyByte:                    ("AEX does not change the AEXNOTIFY byte of the frame it saves into", "the Intel SGX SDK arms the byte once and relies on it across AEXs")
         case .tcsAEXNotifyFlagReservedWithoutSupport:   ("TCS.FLAGS.AEXNOTIFY is a must-be-zero bit when CPUID.(EAX=12H,ECX=1):EAX[10] = 0", "the SDM defines TCS.FLAGS bit 1 only for processors that support AEX-Notify")
         case .notifyingEResumeChecksHandlerFramePage:   ("a notifying ERESUME faults with #PF when the page of SSA[CSSA] is invalid", "it saves URSP/URBP into SSA[CSSA] as EENTER does")

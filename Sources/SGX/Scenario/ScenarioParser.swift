@@ -31,6 +31,11 @@ private struct Parser {
 
     mutating func parseScenario() throws(ScenarioError) -> SGXScenario {
         let steps = try parseStatements(untilClose: false)
+        // A scenario that does nothing would "pass" with 0 of 0 expectations: a mistake, not a result.
+        guard !steps.isEmpty else {
+            throw ScenarioError(file: file, line: tokens.first?.line ?? 1, column: tokens.first?.column ?? 1,
+                                message: "no steps: a scenario needs at least one operation (eenter, aex, eresume, ...) and usually an expect line")
+        }
         return SGXScenario(name: file, configuration: configuration, steps: steps)
     }
 

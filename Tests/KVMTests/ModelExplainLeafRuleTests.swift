@@ -3,9 +3,9 @@ import KVM
 import X86Features
 import XCTest
 
-/// QA regression: `kvm explain` agrees with the predicted table when a leaf rule, not a capability row,
+/// `kvm explain` agrees with the predicted table when a leaf rule, not a capability row,
 /// sets the bit (6.1 and 6.2 offer 0x80000007 EDX[8], invariant TSC, from __do_cpuid_func).
-final class QAKVMExplainTests: XCTestCase {
+final class ModelExplainLeafRuleTests: XCTestCase {
     func testInvariantTSCBeforeItsCapabilityRowIsExplainedAsTheTableSaysIt() throws {
         var host = ModelHosts.intelSGX
         host.set(0x8000_0007, 0, .edx, to: 1 << 8)

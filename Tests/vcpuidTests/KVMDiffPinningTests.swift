@@ -1,9 +1,9 @@
 import Foundation
 import XCTest
 
-/// QA regression: `kvm diff` asks KVM on the host snapshot's CPU, so running it on another CPU does not
+/// `kvm diff` asks KVM on the host snapshot's CPU, so running it on another CPU does not
 /// show a spurious APIC ID difference in 1.EBX[31:24].
-final class QAKVMDiffPinningTests: XCTestCase {
+final class KVMDiffPinningTests: XCTestCase {
     func testDiffFromAnotherCPUShowsNoAPICIDDifference() throws {
         guard FileManager.default.fileExists(atPath: "/dev/kvm") else { throw XCTSkip("/dev/kvm is absent") }
         let taskset = "/usr/bin/taskset"

@@ -4,8 +4,8 @@ import X86Features
 import Foundation
 import XCTest
 
-/// QA: for every catalogue feature, `explain` says "offered" exactly when the predicted table has its bit.
-final class QAKVMExplainConsistencyTests: XCTestCase {
+/// for every catalogue feature, `explain` says "offered" exactly when the predicted table has its bit.
+final class ModelExplainAgreesWithPredictionTests: XCTestCase {
     func testExplainAgreesWithThePredictedTableForEveryFeature() throws {
         var disagreements: [String] = []
         let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

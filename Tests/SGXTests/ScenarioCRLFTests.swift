@@ -1,8 +1,8 @@
 import XCTest
 @testable import SGX
 
-/// QA regression: scenarios saved with Windows line ends parse like Unix ones ("\r\n" is one Swift Character).
-final class QAScenarioLineEndTests: XCTestCase {
+/// scenarios saved with Windows line ends parse like Unix ones ("\r\n" is one Swift Character).
+final class ScenarioCRLFTests: XCTestCase {
     func testCRLFScenarioParsesLineByLine() throws {
         let unix = "eenter\naex\nexpect cssa=1 mode=outside\n"
         let windows = unix.replacingOccurrences(of: "\n", with: "\r\n")

@@ -1,8 +1,8 @@
 import XCTest
 @testable import X86Features
 
-/// QA regression: a /proc/cpuinfo saved with Windows line ends reads like the original ("\r\n" is one Character).
-final class QAProcCPUInfoLineEndTests: XCTestCase {
+/// a /proc/cpuinfo saved with Windows line ends reads like the original ("\r\n" is one Character).
+final class ProcCPUInfoCRLFTests: XCTestCase {
     func testCRLFCPUInfoParses() throws {
         let unix = "processor\t: 0\nflags\t\t: fpu sse2 avx\n\nprocessor\t: 1\nflags\t\t: fpu sse2\n"
         let windows = unix.replacingOccurrences(of: "\n", with: "\r\n")
