@@ -47,6 +47,24 @@ public protocol GuestFeatureDirectory: Sendable {
     func dependents(of macro: String) -> [GuestFeature]
     /// Every feature, for suggestions and listings.
     var features: [GuestFeature] { get }
+    /// Up to `limit` known names closest to a misspelt one, for "did you mean".
+    func suggestions(for name: String, limit: Int) -> [String]
+}
+
+extension GuestFeatureDirectory {
+    /// By edit distance over every feature's QEMU name (or macro), so any directory can suggest.
+    public func suggestions(for name: String, limit: Int = 3) -> [String] {
+        let wanted = GuestFeatureTable.normalized(name)
+        let threshold = max(2, wanted.count / 3)
+        var scored: [(name: String, distance: Int)] = []
+        for feature in features {
+            let candidate = GuestFeatureTable.normalized(feature.qemuName ?? feature.macro)
+            let distance = EditDistance.between(wanted, candidate)
+            if distance <= threshold { scored.append((candidate, distance)) }
+        }
+        scored.sort { $0.distance != $1.distance ? $0.distance < $1.distance : $0.name < $1.name }
+        return scored.prefix(limit).map(\.name)
+    }
 }
 
 /// A `GuestFeatureDirectory` over a list of features, with its name and dependency indexes built once.
@@ -94,19 +112,5 @@ public struct GuestFeatureTable: GuestFeatureDirectory {
 
     public func dependents(of macro: String) -> [GuestFeature] {
         (dependentsByMacro[macro] ?? []).map { features[$0] }
-    }
-
-    /// Up to `limit` known names closest to a misspelt one, for "did you mean".
-    public func suggestions(for name: String, limit: Int = 3) -> [String] {
-        let wanted = Self.normalized(name)
-        let threshold = max(2, wanted.count / 3)
-        var scored: [(name: String, distance: Int)] = []
-        for feature in features {
-            let candidate = Self.normalized(feature.qemuName ?? feature.macro)
-            let distance = EditDistance.between(wanted, candidate)
-            if distance <= threshold { scored.append((candidate, distance)) }
-        }
-        scored.sort { $0.distance != $1.distance ? $0.distance < $1.distance : $0.name < $1.name }
-        return scored.prefix(limit).map(\.name)
     }
 }

@@ -51,7 +51,7 @@ public struct GuestTableComposer: Sendable {
 
     func resolve(_ name: String, edit: String, _ work: inout Work) -> (GuestFeature, CPUIDField)? {
         guard let feature = directory.feature(named: name) else {
-            let suggestions = (directory as? GuestFeatureTable)?.suggestions(for: name) ?? []
+            let suggestions = directory.suggestions(for: name, limit: 3)
             work.problems.append(.unknownFeature(name: name, edit: edit, suggestions: suggestions))
             return nil
         }
