@@ -21,17 +21,21 @@ struct GuestPolicyOptions: ParsableArguments {
     @Option(name: .customLong("input-format"), help: "The base dump's format when detection should not guess.")
     var inputFormat: DumpFormat?
 
-    @Option(parsing: .singleValue, help: ArgumentHelp("Turn features on (macro, /proc or QEMU names; comma-separated lists allowed).", valueName: "names"))
-    var enable: [String] = []
+    @Option(parsing: .singleValue, help: ArgumentHelp("Turn features on (macro, /proc or QEMU names; comma-separated lists allowed).", valueName: "names"),
+            transform: TypedInOrder.init)
+    var enable: [TypedInOrder] = []
 
-    @Option(parsing: .singleValue, help: ArgumentHelp("Turn features off, and everything that depends on them.", valueName: "names"))
-    var disable: [String] = []
+    @Option(parsing: .singleValue, help: ArgumentHelp("Turn features off, and everything that depends on them.", valueName: "names"),
+            transform: TypedInOrder.init)
+    var disable: [TypedInOrder] = []
 
-    @Option(parsing: .singleValue, help: ArgumentHelp("Write a register or bit range as is, e.g. 0x12.0.eax=0x803 or 0x7.0.ebx[2]=1.", valueName: "leaf.subleaf.reg[bits]=value"))
-    var set: [String] = []
+    @Option(parsing: .singleValue, help: ArgumentHelp("Write a register or bit range as is, e.g. 0x12.0.eax=0x803 or 0x7.0.ebx[2]=1.", valueName: "leaf.subleaf.reg[bits]=value"),
+            transform: TypedInOrder.init)
+    var set: [TypedInOrder] = []
 
-    @Option(parsing: .singleValue, help: ArgumentHelp("Apply a Firecracker custom CPU template's cpuid_modifiers.", valueName: "file"))
-    var template: [String] = []
+    @Option(parsing: .singleValue, help: ArgumentHelp("Apply a Firecracker custom CPU template's cpuid_modifiers.", valueName: "file"),
+            transform: TypedInOrder.init)
+    var template: [TypedInOrder] = []
 
     @Flag(name: .customLong("allow-unsupported"), help: "Enabling a feature the base lacks is a warning instead of an error.")
     var allowUnsupported = false
@@ -54,47 +58,21 @@ struct GuestPolicyOptions: ParsableArguments {
         list.split(separator: ",").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
     }
 
-    /// The edits in the order they were typed. ArgumentParser groups each option's values; the command line
-    /// itself tells in which order the options came.
-    func policy(arguments: [String] = Array(CommandLine.arguments.dropFirst())) throws -> GuestPolicy {
+    /// The edits in the order they were typed: each value carries its position from the parser.
+    func policy() throws -> GuestPolicy {
         enum Kind { case enable, disable, set, template }
-        var order: [Kind] = []
-        var index = 0
-        while index < arguments.count {
-            let argument = arguments[index]
-            if argument == "--" { break }
-            for (spelling, kind) in [("--enable", Kind.enable), ("--disable", .disable), ("--set", .set), ("--template", .template)]
-            where argument == spelling || argument.hasPrefix(spelling + "=") {
-                order.append(kind)
-                if argument == spelling { index += 1 }
-            }
-            index += 1
-        }
-        var queues: (enable: ArraySlice<String>, disable: ArraySlice<String>, set: ArraySlice<String>, template: ArraySlice<String>)
-            = (enable[...], disable[...], set[...], template[...])
+        let typed = enable.map { (Kind.enable, $0) } + disable.map { (Kind.disable, $0) }
+            + set.map { (Kind.set, $0) } + template.map { (Kind.template, $0) }
         var edits: [GuestPolicy.Edit] = []
-        func edit(_ kind: Kind, _ value: String) throws {
+        for (kind, value) in typed.sorted(by: { $0.1.position < $1.1.position }) {
             switch kind {
-            case .enable: edits.append(.enable(Self.names(value)))
-            case .disable: edits.append(.disable(Self.names(value)))
+            case .enable: edits.append(.enable(Self.names(value.text)))
+            case .disable: edits.append(.disable(Self.names(value.text)))
             case .set:
-                do { edits.append(.set(try RegisterAssignment(parsing: value))) } catch { throw ValidationError(error.description) }
-            case .template: edits.append(.template(try FirecrackerTemplate.read(path: value), path: value))
+                do { edits.append(.set(try RegisterAssignment(parsing: value.text))) } catch { throw ValidationError(error.description) }
+            case .template: edits.append(.template(try FirecrackerTemplate.read(path: value.text), path: value.text))
             }
         }
-        for kind in order {
-            switch kind {
-            case .enable: if let value = queues.enable.popFirst() { try edit(kind, value) }
-            case .disable: if let value = queues.disable.popFirst() { try edit(kind, value) }
-            case .set: if let value = queues.set.popFirst() { try edit(kind, value) }
-            case .template: if let value = queues.template.popFirst() { try edit(kind, value) }
-            }
-        }
-        // Values the scan did not place (an unusual spelling) keep their option's own order at the end.
-        for value in queues.disable { try edit(.disable, value) }
-        for value in queues.enable { try edit(.enable, value) }
-        for value in queues.set { try edit(.set, value) }
-        for value in queues.template { try edit(.template, value) }
         return GuestPolicy(edits: edits, allowUnsupported: allowUnsupported)
     }
 
