@@ -1,4 +1,5 @@
 import ArgumentParser
+import CPUID
 
 /// vcpuid's exit statuses, one meaning each, so that scripts can tell a "no" from a failure.
 enum ExitStatus {
@@ -13,7 +14,8 @@ enum ExitStatus {
 
 extension VCPUID {
     /// Parses and runs like ArgumentParser's own `main(_:)`, with two differences: an error thrown while a
-    /// command runs is printed as `Error: ...` without the root command's usage text (which would point at
+    /// command runs is printed as `Error: ...` (or, when it names a place in a file, compiler style:
+    /// `FILE:LINE:COL: error: ...`) without the root command's usage text (which would point at
     /// `vcpuid <subcommand>` rather than at what went wrong), and it exits with `ExitStatus.failure`, apart
     /// from the verdict statuses commands throw as `ExitCode`. Mistakes on the command line keep
     /// ArgumentParser's usage message and status.
@@ -30,6 +32,9 @@ extension VCPUID {
             exit(withError: code)
         } catch let failure as ValidationError {
             fail(with: failure.message)
+        } catch let positioned as any PositionedError where positioned.position != nil {
+            writeToStandardError(positioned.compilerStyle + "\n")
+            exit(withError: ExitCode(ExitStatus.failure))
         } catch {
             let message = fullMessage(for: error)
             // CleanExit (help, version) prints without an error prefix and exits 0: leave it to ArgumentParser.

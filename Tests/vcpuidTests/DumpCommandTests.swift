@@ -56,7 +56,7 @@ final class DumpCommandTests: XCTestCase {
     func testBadFileNamesLineAndColumnAndFailsTheCommand() throws {
         let result = try CLI.run(["dump", "-"], stdin: Data("CPU:\n   0x00000000 0x00: eax=0x0000\n".utf8))
         XCTAssertNotEqual(result.status, 0)
-        XCTAssertTrue(result.stderr.contains("<stdin>:2:27: expected 8 hex digits for EAX"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("<stdin>:2:27: error: expected 8 hex digits for EAX"), result.stderr)
         XCTAssertTrue(result.stdout.isEmpty)
     }
 

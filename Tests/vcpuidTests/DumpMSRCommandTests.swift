@@ -49,7 +49,7 @@ final class DumpMSRCommandTests: XCTestCase {
         XCTAssertTrue(full.stdout.contains("{\"index\": \"0x0000010a\", \"value\": \"0x000000000c0a0ceb\"}"), full.stdout)
         let partial = try CLI.run(["dump", Self.fixture("firecracker", "documented-style.json")])
         XCTAssertEqual(partial.status, 2)
-        XCTAssertTrue(partial.stderr.contains("documented-style.json:10:31: EAX of leaf 0x00000001.0x00 leaves bits unspecified (x)"), partial.stderr)
+        XCTAssertTrue(partial.stderr.contains("documented-style.json:10:31: error: EAX of leaf 0x00000001.0x00 leaves bits unspecified (x)"), partial.stderr)
         let based = try CLI.run(["dump", Self.fixture("firecracker", "documented-style.json"),
                                  "--base", Self.fixture("formats", "json-small.json")])
         XCTAssertEqual(based.status, 0, based.stderr)
@@ -61,7 +61,7 @@ final class DumpMSRCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 2)
         let lines = result.stderr.split(separator: "\n")
         XCTAssertEqual(lines.count, 6, result.stderr)
-        XCTAssertTrue(lines[0].hasPrefix("Error: <stdin>:1:1: unrecognized dump format"), result.stderr)
+        XCTAssertTrue(lines[0].hasPrefix("<stdin>:1:1: error: unrecognized dump format"), result.stderr)
         XCTAssertTrue(lines[1].contains("raw (cpuid -r): line 1: `Hardware report`"), result.stderr)
     }
 }

@@ -1,3 +1,5 @@
+import CPUID
+
 /// A malformed scenario: where (file, line, column) and what was expected there.
 public struct ScenarioError: Error, Hashable, Sendable, CustomStringConvertible {
     public var file: String
@@ -13,5 +15,9 @@ public struct ScenarioError: Error, Hashable, Sendable, CustomStringConvertible 
     }
 
     /// `file:3:7: error: ...`, the form editors jump to.
-    public var description: String { "\(file):\(line):\(column): error: \(message)" }
+    public var description: String { compilerStyle }
+}
+
+extension ScenarioError: PositionedError {
+    public var position: (line: Int, column: Int?)? { (line, column) }
 }
