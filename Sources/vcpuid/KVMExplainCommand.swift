@@ -43,7 +43,7 @@ struct KVMExplainCommand: ParsableCommand {
 
     func run() throws {
         let host = try input.loadSnapshot()
-        let prediction = try model.predict(host: host)
+        let prediction = try model.predict(host: host, live: input.file == nil)
         guard let verdict = prediction.explain(feature) else {
             if let known = FeatureCatalogue.shared.lookup(feature), known.kind == .bug {
                 throw ValidationError("'\(feature)' is \(known.macro), a bug flag Linux sets; KVM_GET_SUPPORTED_CPUID carries CPUID bits, not bug flags")

@@ -47,7 +47,7 @@ struct KVMPredictCommand: ParsableCommand {
 
     func run() throws {
         let host = try input.loadSnapshot()
-        let prediction = try model.predict(host: host)
+        let prediction = try model.predict(host: host, live: input.file == nil)
         switch json ? .json : format {
         case .raw:
             let dump = Dump(snapshot: prediction.snapshot, origin: .model(model.title(prediction)))
@@ -76,8 +76,7 @@ struct KVMModelOptions: ParsableArguments {
         case present, absent
     }
 
-    @Option(help: "The kernel version whose KVM to model, e.g. 6.1, 6.2, 6.18 (default: the running kernel).")
-    var kernel: String?
+    @OptionGroup var kernelOptions: KernelOptions
 
     @Option(help: "The vendor module: intel (kvm_intel), amd (kvm_amd) or pvm (kvm_pvm). Default: from the CPU vendor.")
     var module: ModuleName?
@@ -98,17 +97,10 @@ struct KVMModelOptions: ParsableArguments {
             help: "A clearcpuid= item of the host kernel's command line (repeatable): a /proc name or a feature number.")
     var clearCPUID: [String] = []
 
-    func validate() throws {
-        if let kernel { _ = try FlagsCommand.KernelChoice.parse(kernel) }
-    }
-
-    /// The kernel version asked for, or the running kernel's.
-    func kernelVersion() throws -> KernelVersion {
-        if let kernel, let version = KernelVersion(kernel) { return version }
-        guard let version = KernelVersion.running() else {
-            throw ValidationError("cannot tell the running kernel's version from uname(2); give --kernel")
-        }
-        return version
+    /// The kernel version asked for; without --kernel the running kernel's (the model's host is this machine
+    /// unless a dump is given, in which case the newest carried release).
+    func kernelVersion(live: Bool = true) throws -> KernelVersion {
+        KernelOptions.resolve(kernelOptions.kernel, live: live).requested
     }
 
     /// The module options, with the module chosen from the host's vendor when not given.
@@ -123,20 +115,20 @@ struct KVMModelOptions: ParsableArguments {
                                 nested: nested.isOn, enablePMU: pmu.isOn)
     }
 
-    func predict(host: Snapshot) throws -> SupportedPrediction {
-        try predict(host: host, module: moduleOptions(for: host))
+    /// `live`: the host is this machine (the default kernel is then the running one, else the newest carried).
+    func predict(host: Snapshot, live: Bool) throws -> SupportedPrediction {
+        try predict(host: host, module: moduleOptions(for: host), live: live)
     }
 
-    func predict(host: Snapshot, module: KVMModuleOptions) throws -> SupportedPrediction {
-        let version = try kernelVersion()
+    func predict(host: Snapshot, module: KVMModuleOptions, live: Bool = true) throws -> SupportedPrediction {
+        let version = try kernelVersion(live: live)
         guard version >= KernelVersion(6, 1) else {
             throw ValidationError("the KVM model starts at Linux 6.1; \(version) is older")
         }
-        var prediction = KVMSupportedModel.predict(host: host, kernel: KernelProfile.for(version), module: module,
+        let resolution = KernelResolution(version)
+        var prediction = KVMSupportedModel.predict(host: host, kernel: resolution.profile, module: module,
                                                    bootOptions: BootOptions(clearCPUID: clearCPUID))
-        if prediction.kernel.version != version {
-            prediction.notes.insert("Linux \(version) is modelled with the Linux \(prediction.kernel.version) tables, the newest profile not above it", at: 0)
-        }
+        prediction.notes.insert(contentsOf: resolution.notes, at: 0)
         return prediction
     }
 
