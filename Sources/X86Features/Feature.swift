@@ -15,11 +15,12 @@ public struct Feature: Hashable, Sendable, CustomStringConvertible {
     public var qemuName: String?
     /// The kernel release that introduced the macro.
     public var addedIn: FeatureIntroduction
-    /// The first carried release without the macro after it had it; nil while the newest still has it.
-    public var removedIn: KernelVersion?
+    /// The release that dropped the macro (bracketed when releases between are not carried); nil while the
+    /// newest carried release still has it.
+    public var removedIn: FeatureIntroduction?
 
     public init(kind: Kind, name: String, qemuName: String?, addedIn: FeatureIntroduction,
-                removedIn: KernelVersion? = nil) {
+                removedIn: FeatureIntroduction? = nil) {
         self.kind = kind
         self.name = name
         self.qemuName = qemuName

@@ -38,7 +38,8 @@ public struct FeatureCatalogue: Sendable {
                 }
                 let removed = rows.contains { $0.until == nil } ? nil : rows.compactMap(\.until).max()
                 list.append(Feature(kind: kind, name: name, qemuName: qemu,
-                                    addedIn: Self.introduction(rows.map(\.since).min()!), removedIn: removed))
+                                    addedIn: Self.introduction(rows.map(\.since).min()!),
+                                    removedIn: removed.map(Self.introduction)))
                 for span in rows {
                     for naming in Self.namings(of: span) {
                         if let proc = KernelProfile.procName(of: span.row, naming: naming) { procNames.append((proc, list.count - 1)) }

@@ -74,7 +74,7 @@ struct ExplainCommand: ParsableCommand {
                 "source": origin?.description ?? JSONNull(),
                 "qemu": feature.qemuName ?? JSONNull(),
                 "addedIn": feature.addedIn.description,
-                "removedIn": feature.removedIn.map { "v\($0)" } ?? JSONNull(),
+                "removedIn": feature.removedIn?.description ?? JSONNull(),
                 "kernels": perKernel,
                 "dependsOn": needs,
                 "neededBy": neededBy,
@@ -95,7 +95,7 @@ struct ExplainCommand: ParsableCommand {
             ["QEMU name", feature.qemuName ?? "-"],
             ["added in", feature.addedIn.description],
         ]
-        if let removed = feature.removedIn { rows.append(["removed in", "v\(removed)"]) }
+        if let removed = feature.removedIn { rows.append(["removed in", removed.description]) }
         if let extra = feature.kernelOverride {
             rows.append(["also", "\(extra.category): \(extra.detail)"])
         }
