@@ -38,7 +38,10 @@ public struct KernelResolution: Hashable, Sendable {
         var note = "profile: Linux \(profileVersion).0 tables; this host runs \(requested), stable releases may backport rows not modelled"
         let known = StableBackports.known(for: requested)
         if !known.isEmpty {
-            note += "; known by \(requested): " + known.map(\.summary).joined(separator: "; ")
+            note += "; recorded by \(requested): " + StableBackports.grouped(known)
+        }
+        if let newest = StableBackports.newestRead(for: requested), newest < requested {
+            note += " (stable trees read up to \(newest))"
         }
         return note
     }
