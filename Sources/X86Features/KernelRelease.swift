@@ -12,9 +12,8 @@ public struct KernelRelease: Hashable, Sendable {
     public var scatteredBlob: String
     public var dependenciesBlob: String
 
-    init(_ release: String, _ capabilityWords: Int, _ bugWords: Int, _ cpufeatures: String, _ scattered: String,
+    init(_ version: KernelVersion, _ capabilityWords: Int, _ bugWords: Int, _ cpufeatures: String, _ scattered: String,
          _ dependencies: String) {
-        guard let version = KernelVersion(release) else { preconditionFailure("bad release \(release) in KernelReleases") }
         self.version = version
         self.capabilityWords = capabilityWords
         self.bugWords = bugWords

@@ -9,12 +9,9 @@ enum KernelTables {
         var until: KernelVersion?
         var row: Row
 
-        init(_ since: String, _ until: String?, _ row: Row) {
-            guard let first = KernelVersion(since), until.map({ KernelVersion($0) != nil }) ?? true else {
-                preconditionFailure("bad release in a kernel table row: \(since), \(until ?? "nil")")
-            }
-            self.since = first
-            self.until = until.flatMap { KernelVersion($0) }
+        init(_ since: KernelVersion, _ until: KernelVersion?, _ row: Row) {
+            self.since = since
+            self.until = until
             self.row = row
         }
 
@@ -26,21 +23,21 @@ enum KernelTables {
 }
 
 extension KernelTables.Span where Row == KernelProfile.Row {
-    static func row(_ since: String, _ until: String?, _ name: String, _ word: Int, _ bit: Int,
+    static func row(_ since: KernelVersion, _ until: KernelVersion?, _ name: String, _ word: Int, _ bit: Int,
                     _ quotedName: String? = nil) -> Self {
         Self(since, until, KernelProfile.Row(name, word, bit, quotedName))
     }
 }
 
 extension KernelTables.Span where Row == KernelProfile.ScatteredRow {
-    static func row(_ since: String, _ until: String?, _ name: String, _ register: Register, _ bit: Int,
+    static func row(_ since: KernelVersion, _ until: KernelVersion?, _ name: String, _ register: Register, _ bit: Int,
                     _ leaf: UInt32, _ subleaf: UInt32) -> Self {
         Self(since, until, KernelProfile.ScatteredRow(name, register, bit, leaf, subleaf))
     }
 }
 
 extension KernelTables.Span where Row == KernelProfile.DependencyRow {
-    static func row(_ since: String, _ until: String?, _ name: String, _ dependsOn: String) -> Self {
+    static func row(_ since: KernelVersion, _ until: KernelVersion?, _ name: String, _ dependsOn: String) -> Self {
         Self(since, until, KernelProfile.DependencyRow(name, dependsOn))
     }
 }

@@ -7,23 +7,45 @@ extension KernelRelease {
     /// (cpufeatures.h, scattered.c, cpuid-deps.c), so that a different copy of a file is detected.
     /// Columns: release, NCAPINTS, NBUGINTS, blob ids of cpufeatures.h, scattered.c, cpuid-deps.c.
     static let all: [KernelRelease] = [
-        .init("5.10", 19, 1, "dad350d42ecfbf3063c64138375e81591729b092", "866c9a9bcdee7b1eb4c525aea2fb74ab5ec82882", "d502241995a39df7f82ab16a723146d0eecb30d8"),
-        .init("5.11", 19, 1, "84b887825f126b75727809dcb37cd6c8b5739ff4", "236924930bf066f39925a45e6efe9381a3f83740", "42af31b64c2ceb3f96cebd2bb54827b0f084b445"),
-        .init("5.15", 20, 1, "d0ce5cfd3ac1488d22460989a61d39e5db753800", "21d1f062895a8dfdf4c66ecbec8d91da3feadb5c", "defda61f372df532dadf52dd452949135ee0881b"),
-        .init("5.19", 20, 1, "a77b915d36a8ed8885f4c33e11597a3950102747", "fd44b54c90d50483646909e581e8cc7eaad67188", "c881bcafba7d702fce65f36c178c3f4a84aa98e9"),
-        .init("6.0",  20, 1, "ef4775c6db01c128ab112a3d741c1b38ef7cdf64", "fd44b54c90d50483646909e581e8cc7eaad67188", "c881bcafba7d702fce65f36c178c3f4a84aa98e9"),
-        .init("6.1",  20, 1, "b2da7cb64b317f32869c509555b6f70a400dc3ec", "fc01f81f6e2a382b4daccdac85a9fe0e79d95fc2", "c881bcafba7d702fce65f36c178c3f4a84aa98e9"),
-        .init("6.2",  20, 1, "8f39c46197b82b7f80f6572bf741bd78750f08d6", "f53944fb8f7f9541fac485dbe36c3334068f3201", "d9522111712927aad3a6a39f8bc8ccdc9ff46232"),
-        .init("6.4",  21, 1, "cb8ca46213bed0a837d9e134877f623c4e0e0525", "0dad49a09b7a9e243c647a294e18e13326d140df", "f6748c8bd6471e61adc7a1ef824eb66f62042e19"),
-        .init("6.5",  21, 2, "b69b0d7756aab7fc4ca5e7660c7317f9ae0132c3", "0dad49a09b7a9e243c647a294e18e13326d140df", "f6748c8bd6471e61adc7a1ef824eb66f62042e19"),
-        .init("6.6",  21, 2, "58cb9495e40f426323cd65569cd53145e7b2f9e7", "0dad49a09b7a9e243c647a294e18e13326d140df", "e462c1d3800a6cb47c7d486a2a684278fd4cca1e"),
-        .init("6.8",  21, 2, "2b62cdd8dd1227f2425e698525b97639a4124f75", "0dad49a09b7a9e243c647a294e18e13326d140df", "e462c1d3800a6cb47c7d486a2a684278fd4cca1e"),
-        .init("6.9",  22, 2, "3c7434329661c66e7c34283f0a3f2c59a87f8044", "af5aa2c754c22226080870967d6c410067c86447", "946813d816bfc2948eccc823300db283f99f91d4"),
-        .init("6.12", 22, 2, "913fd3a7bac6506141de65f33b9ee61c615c7d7d", "c84c30188fdf2414fd6c08b6c95ce3a352e03c2b", "8bd84114c2d961e6aaf2b478b0de9d4909410b97"),
-        .init("6.14", 22, 2, "508c0dad116bc42fbdf1cffee2758f824838a7c3", "16f3ca30626ab29eb192e8c59f82c5a5834b0fab", "df838e3bdbe02ff4b1c4e573382c7790b3a1c101"),
-        .init("6.17", 22, 2, "b2a562217d3ffcee966aa459fcb6ad5d238e8358", "4cee6213d66738f8dff0aa13e1f6e8a114cdc92d", "46efcbd6afa41ce8201229612fc082a3f3760868"),
-        .init("6.18", 22, 2, "4091a776e37aaed67ca93b0a0cd23cc25dbc33d4", "caa4dc885c214f70b7667154e151eefc34dc2f33", "46efcbd6afa41ce8201229612fc082a3f3760868"),
-        .init("6.19", 22, 2, "c3b53beb130078cabecd4d43b98dac8af921f087", "42c7eac0c387b61a855e31106273a643a538eab3", "146f6f8b0650bde75b4d96cb2a1cbcdfc34edd2f"),
-        .init("7.0",  22, 2, "dbe104df339b8c4d567949f5463e77e147b8d0d4", "42c7eac0c387b61a855e31106273a643a538eab3", "146f6f8b0650bde75b4d96cb2a1cbcdfc34edd2f"),
+        .init(.v5_10, 19, 1, "dad350d42ecfbf3063c64138375e81591729b092", "866c9a9bcdee7b1eb4c525aea2fb74ab5ec82882", "d502241995a39df7f82ab16a723146d0eecb30d8"),
+        .init(.v5_11, 19, 1, "84b887825f126b75727809dcb37cd6c8b5739ff4", "236924930bf066f39925a45e6efe9381a3f83740", "42af31b64c2ceb3f96cebd2bb54827b0f084b445"),
+        .init(.v5_15, 20, 1, "d0ce5cfd3ac1488d22460989a61d39e5db753800", "21d1f062895a8dfdf4c66ecbec8d91da3feadb5c", "defda61f372df532dadf52dd452949135ee0881b"),
+        .init(.v5_19, 20, 1, "a77b915d36a8ed8885f4c33e11597a3950102747", "fd44b54c90d50483646909e581e8cc7eaad67188", "c881bcafba7d702fce65f36c178c3f4a84aa98e9"),
+        .init(.v6_0,  20, 1, "ef4775c6db01c128ab112a3d741c1b38ef7cdf64", "fd44b54c90d50483646909e581e8cc7eaad67188", "c881bcafba7d702fce65f36c178c3f4a84aa98e9"),
+        .init(.v6_1,  20, 1, "b2da7cb64b317f32869c509555b6f70a400dc3ec", "fc01f81f6e2a382b4daccdac85a9fe0e79d95fc2", "c881bcafba7d702fce65f36c178c3f4a84aa98e9"),
+        .init(.v6_2,  20, 1, "8f39c46197b82b7f80f6572bf741bd78750f08d6", "f53944fb8f7f9541fac485dbe36c3334068f3201", "d9522111712927aad3a6a39f8bc8ccdc9ff46232"),
+        .init(.v6_4,  21, 1, "cb8ca46213bed0a837d9e134877f623c4e0e0525", "0dad49a09b7a9e243c647a294e18e13326d140df", "f6748c8bd6471e61adc7a1ef824eb66f62042e19"),
+        .init(.v6_5,  21, 2, "b69b0d7756aab7fc4ca5e7660c7317f9ae0132c3", "0dad49a09b7a9e243c647a294e18e13326d140df", "f6748c8bd6471e61adc7a1ef824eb66f62042e19"),
+        .init(.v6_6,  21, 2, "58cb9495e40f426323cd65569cd53145e7b2f9e7", "0dad49a09b7a9e243c647a294e18e13326d140df", "e462c1d3800a6cb47c7d486a2a684278fd4cca1e"),
+        .init(.v6_8,  21, 2, "2b62cdd8dd1227f2425e698525b97639a4124f75", "0dad49a09b7a9e243c647a294e18e13326d140df", "e462c1d3800a6cb47c7d486a2a684278fd4cca1e"),
+        .init(.v6_9,  22, 2, "3c7434329661c66e7c34283f0a3f2c59a87f8044", "af5aa2c754c22226080870967d6c410067c86447", "946813d816bfc2948eccc823300db283f99f91d4"),
+        .init(.v6_12, 22, 2, "913fd3a7bac6506141de65f33b9ee61c615c7d7d", "c84c30188fdf2414fd6c08b6c95ce3a352e03c2b", "8bd84114c2d961e6aaf2b478b0de9d4909410b97"),
+        .init(.v6_14, 22, 2, "508c0dad116bc42fbdf1cffee2758f824838a7c3", "16f3ca30626ab29eb192e8c59f82c5a5834b0fab", "df838e3bdbe02ff4b1c4e573382c7790b3a1c101"),
+        .init(.v6_17, 22, 2, "b2a562217d3ffcee966aa459fcb6ad5d238e8358", "4cee6213d66738f8dff0aa13e1f6e8a114cdc92d", "46efcbd6afa41ce8201229612fc082a3f3760868"),
+        .init(.v6_18, 22, 2, "4091a776e37aaed67ca93b0a0cd23cc25dbc33d4", "caa4dc885c214f70b7667154e151eefc34dc2f33", "46efcbd6afa41ce8201229612fc082a3f3760868"),
+        .init(.v6_19, 22, 2, "c3b53beb130078cabecd4d43b98dac8af921f087", "42c7eac0c387b61a855e31106273a643a538eab3", "146f6f8b0650bde75b4d96cb2a1cbcdfc34edd2f"),
+        .init(.v7_0,  22, 2, "dbe104df339b8c4d567949f5463e77e147b8d0d4", "42c7eac0c387b61a855e31106273a643a538eab3", "146f6f8b0650bde75b4d96cb2a1cbcdfc34edd2f"),
     ]
+}
+
+extension KernelVersion {
+    /// The carried releases by name, for the span tables (no string is parsed at start-up).
+    static let v5_10 = KernelVersion(5, 10)
+    static let v5_11 = KernelVersion(5, 11)
+    static let v5_15 = KernelVersion(5, 15)
+    static let v5_19 = KernelVersion(5, 19)
+    static let v6_0 = KernelVersion(6, 0)
+    static let v6_1 = KernelVersion(6, 1)
+    static let v6_2 = KernelVersion(6, 2)
+    static let v6_4 = KernelVersion(6, 4)
+    static let v6_5 = KernelVersion(6, 5)
+    static let v6_6 = KernelVersion(6, 6)
+    static let v6_8 = KernelVersion(6, 8)
+    static let v6_9 = KernelVersion(6, 9)
+    static let v6_12 = KernelVersion(6, 12)
+    static let v6_14 = KernelVersion(6, 14)
+    static let v6_17 = KernelVersion(6, 17)
+    static let v6_18 = KernelVersion(6, 18)
+    static let v6_19 = KernelVersion(6, 19)
+    static let v7_0 = KernelVersion(7, 0)
 }
