@@ -26,8 +26,8 @@ public struct FeatureCatalogue: Sendable {
                 if byName[span.row.name] == nil { order.append(span.row.name) }
                 byName[span.row.name, default: []].append(span)
             }
-            let current = order.filter { name in byName[name]!.contains { $0.until == nil } }
-            for name in current + order.filter({ !current.contains($0) }) {
+            let isCurrent = Set(order.filter { name in byName[name]!.contains { $0.until == nil } })
+            for name in order.filter(isCurrent.contains) + order.filter({ !isCurrent.contains($0) }) {
                 let rows = byName[name]!
                 let latest = rows.max { ($0.until ?? KernelVersion(99, 0)) < ($1.until ?? KernelVersion(99, 0)) }!
                 var qemu: String?

@@ -51,8 +51,10 @@ struct ExplainCommand: ParsableCommand {
         let snapshot = try input.loadSnapshot()
         let view = LinuxDerivation.derive(snapshot, kernel: profile, options: options)
         let verdict = view.reason(for: feature)
-        let profiles = catalogue.profiles
-        let newest = profiles.last { feature.exists(in: $0) } ?? profile
+        // Per-release rows come from the span tables: no profile but the chosen one (and the newest that has
+        // the macro, when the chosen one lacks it) is built.
+        let history = catalogue.history(of: feature)
+        let newest = history.last(where: \.exists).flatMap { KernelProfile.release($0.release) } ?? profile
         let graph = (feature.exists(in: profile) ? profile : newest).dependencyGraph
         let needs = graph.dependencyChains(of: feature.name)
         let neededBy = graph.dependentChains(of: feature.name)
@@ -60,12 +62,12 @@ struct ExplainCommand: ParsableCommand {
 
         if json {
             var perKernel: [[String: Any]] = []
-            for p in profiles {
+            for entry in history {
                 perKernel.append([
-                    "kernel": p.version.description,
-                    "exists": feature.exists(in: p),
-                    "number": feature.kernelSpelling(in: p) ?? JSONNull(),
-                    "proc": feature.procName(in: p) ?? JSONNull(),
+                    "kernel": entry.release.description,
+                    "exists": entry.exists,
+                    "number": entry.number ?? JSONNull(),
+                    "proc": entry.procName ?? JSONNull(),
                 ])
             }
             print(try FlagsCommand.json([
@@ -104,13 +106,13 @@ struct ExplainCommand: ParsableCommand {
         // Consecutive carried releases that agree share one line (5.10–6.1).
         var kernels = [["KERNELS", "NUMBER", "/PROC"]]
         var runs: [(first: KernelVersion, last: KernelVersion, number: String, proc: String)] = []
-        for p in profiles {
-            let number = feature.kernelSpelling(in: p) ?? "-"
-            let proc = feature.exists(in: p) ? feature.procName(in: p) ?? "hidden" : "(not defined)"
+        for entry in history {
+            let number = entry.number ?? "-"
+            let proc = entry.exists ? entry.procName ?? "hidden" : "(not defined)"
             if let last = runs.last, last.number == number, last.proc == proc {
-                runs[runs.count - 1].last = p.version
+                runs[runs.count - 1].last = entry.release
             } else {
-                runs.append((p.version, p.version, number, proc))
+                runs.append((entry.release, entry.release, number, proc))
             }
         }
         for run in runs {

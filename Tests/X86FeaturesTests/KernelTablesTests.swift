@@ -107,6 +107,22 @@ final class KernelTablesTests: XCTestCase {
         XCTAssertNil(KernelProfile.release(KernelVersion(6, 3)), "no 6.3 tables are carried")
     }
 
+    func testHistoryAgreesWithTheProfiles() throws {
+        let catalogue = FeatureCatalogue.shared
+        for name in ["SGX_EDECCSSA", "ARCH_CAPABILITIES", "K7", "SYSFAST32"] {
+            let feature = try XCTUnwrap(catalogue.feature(named: name), name)
+            let history = catalogue.history(of: feature)
+            XCTAssertEqual(history.map(\.release), KernelRelease.carried.map(\.version))
+            for entry in history {
+                let profile = try XCTUnwrap(KernelProfile.release(entry.release))
+                XCTAssertEqual(entry.number, feature.kernelSpelling(in: profile), "\(name) \(entry.release)")
+                XCTAssertEqual(entry.procName, feature.procName(in: profile), "\(name) \(entry.release)")
+            }
+        }
+        let bug = try XCTUnwrap(catalogue.lookup("BUG_SRSO"))
+        XCTAssertEqual(catalogue.history(of: bug).first { $0.exists }?.release, KernelVersion(6, 5))
+    }
+
     func testPointReleaseNoteNamesKnownBackports() {
         let note = KernelResolution(KernelVersion(6, 6, 70)).pointReleaseNote ?? ""
         XCTAssertTrue(note.contains("profile: Linux 6.6.0 tables; this host runs 6.6.70"), note)
