@@ -16,7 +16,7 @@ public struct KernelResolution: Hashable, Sendable {
     public var isExact: Bool { profileVersion == requested.release }
 
     /// The profile the resolution names.
-    public var profile: KernelProfile { KernelProfile.for(requested) }
+    public var profile: KernelProfile { KernelProfile.release(profileVersion)! }
 
     /// Why the answer comes from another release's tables, nil when exact.
     public var substitution: String? {
