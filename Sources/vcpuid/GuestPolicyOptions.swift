@@ -8,7 +8,7 @@ import X86Features
 
 /// The options every `vcpuid guest` subcommand takes to build a guest table: a base and ordered edits.
 struct GuestPolicyOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The table to start from: 'live' (KVM_GET_SUPPORTED_CPUID here, asked on CPU 0), 'host' (CPU 0's own CPUID), or a dump file.",
+    @Option(help: ArgumentHelp("The table to start from: 'live' (KVM_GET_SUPPORTED_CPUID here, asked on CPU 0), 'host' (CPU 0's own CPUID), or a dump file. With --kernel: the supported table that release's KVM would report (vcpuid's model) for this machine's CPUID or the --base dump.",
                                valueName: "live|host|file"))
     var base: String = "live"
 

@@ -54,11 +54,11 @@ struct KernelsCommand: ParsableCommand {
             if let removed = answer.removedIn { rows.append(["removed in", removed]) }
             return print(alignedColumns(rows))
         }
-        let modelled = KVMKernelProfile.all.map(\.version)
+        // The KVM model's own choice of rules for each release (KVMKernelProfile decides, as `kvm predict` does).
         let releases = KernelRelease.carried.map { release in
             Release(release: release.version.description, capabilityWords: release.capabilityWords,
                     bugWords: release.bugWords, linuxView: true, bugTable: true,
-                    kvmModel: modelled.last { $0 <= release.version }?.description)
+                    kvmModel: KVMKernelProfile.for(release.version)?.version.description)
         }
         if json { return print(try prettyJSON(releases)) }
         var rows = [["RELEASE", "NCAPINTS", "NBUGINTS", "LINUX VIEW", "BUGS", "KVM MODEL"]]
