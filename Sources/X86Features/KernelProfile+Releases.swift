@@ -33,6 +33,9 @@ extension KernelProfile {
 
     private static let cache = Mutex<[KernelVersion: KernelProfile]>([:])
 
+    /// The releases whose profiles have been built so far (start-up must build only the chosen one).
+    static var builtReleases: Set<KernelVersion> { cache.withLock { Set($0.keys) } }
+
     /// Selects this release's rows from the span tables.
     init(_ release: KernelRelease) {
         let version = release.version
