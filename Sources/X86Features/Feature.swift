@@ -15,16 +15,18 @@ public struct Feature: Hashable, Sendable, CustomStringConvertible {
     public var qemuName: String?
     /// The kernel release that introduced the macro.
     public var addedIn: FeatureIntroduction
+    /// The release that dropped the macro (bracketed when releases between are not carried); nil while the
+    /// newest carried release still has it.
+    public var removedIn: FeatureIntroduction?
 
-    public init(kind: Kind, name: String, qemuName: String?, addedIn: FeatureIntroduction) {
+    public init(kind: Kind, name: String, qemuName: String?, addedIn: FeatureIntroduction,
+                removedIn: FeatureIntroduction? = nil) {
         self.kind = kind
         self.name = name
         self.qemuName = qemuName
         self.addedIn = addedIn
+        self.removedIn = removedIn
     }
-
-    /// Where the macro sits in kernels newer than the carried profiles, for features known only from them.
-    public var later: LaterFeature? { kind == .feature ? LaterFeature.all.first { $0.name == name } : nil }
 
     /// The full macro, e.g. `X86_FEATURE_SGX_EDECCSSA` or `X86_BUG_SRSO`.
     public var macro: String { (kind == .feature ? "X86_FEATURE_" : "X86_BUG_") + name }
@@ -55,16 +57,20 @@ public struct Feature: Hashable, Sendable, CustomStringConvertible {
     /// Where the bit comes from in this kernel; nil when the kernel does not define it.
     public func origin(in kernel: KernelProfile) -> FeatureOrigin? {
         guard let row = row(in: kernel) else { return nil }
+        return Self.origin(kind: kind, row: row, scattered: kernel.scattered.filter { $0.name == name }.map(\.field))
+    }
+
+    /// The origin of a header row given the scattered fields that name it.
+    static func origin(kind: Kind, row: KernelProfile.Row, scattered: [CPUIDField]) -> FeatureOrigin {
         if kind == .bug {
             return .bug(SyntheticReason(.model, "set by the kernel's vulnerability tables (vendor, family, model, "
                 + "stepping) and IA32_ARCH_CAPABILITIES/microcode state (common.c cpu_set_bug_bits)"))
         }
-        let scattered = kernel.scattered.filter { $0.name == name }.map(\.field)
         if !scattered.isEmpty { return .scattered(scattered) }
         if let source = CapabilityWordSource.of(word: row.word), let field = source.field(bit: row.bit) {
             return .cpuid(field)
         }
-        if let reason = SyntheticFeatureReasons.table[name] { return .synthetic(reason) }
+        if let reason = SyntheticFeatureReasons.table[row.name] { return .synthetic(reason) }
         return .synthetic(SyntheticReason(.runtime, "set by kernel code at run time"))
     }
 
@@ -76,9 +82,10 @@ public struct Feature: Hashable, Sendable, CustomStringConvertible {
 public enum FeatureIntroduction: Hashable, Sendable, CustomStringConvertible {
     /// In this release exactly.
     case release(KernelVersion)
-    /// Already present in the oldest carried profile.
+    /// Already present in the oldest carried profile (5.10: the macro is that old or older).
     case atOrBefore(KernelVersion)
-    /// Absent from the first kernel, present in the second; the exact release is not recorded.
+    /// Absent from the first carried release, present in the next carried one; the releases between are
+    /// not carried, so the exact one is not known.
     case between(after: KernelVersion, through: KernelVersion)
 
     public var description: String {

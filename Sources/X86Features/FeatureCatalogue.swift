@@ -4,47 +4,55 @@ import CPUID
 /// macro (`SGX_EDECCSSA`, `X86_FEATURE_SGX_EDECCSSA`), /proc/cpuinfo (`sgx_edeccssa`, any kernel's
 /// naming rule) and QEMU (`sgx-edeccssa`), all case-insensitive.
 public struct FeatureCatalogue: Sendable {
-    public let profiles: [KernelProfile]
-    /// Features then bugs, each in the newest kernel's number order (older-only macros last).
+    /// Features then bugs, each in number order with the newest release's macros first (removed ones last).
     public let features: [Feature]
     private let byKey: [String: Int]
 
-    public static let shared = FeatureCatalogue(profiles: KernelProfile.all)
+    /// Built from the span tables alone: no kernel profile is built for it.
+    public static let shared = FeatureCatalogue()
 
-    public init(profiles: [KernelProfile]) {
-        self.profiles = profiles
+    /// Every carried profile, oldest first (builds each one: for per-kernel listings).
+    public var profiles: [KernelProfile] { KernelProfile.all }
+
+    init() {
         var list: [Feature] = []
-        var seen: Set<String> = []
-        let newestFirst = profiles.sorted { $0.version > $1.version }
-        let oldest = profiles.map(\.version).min() ?? KernelVersion(6, 1)
+        var keys: [String: Int] = [:]
+        var procNames: [(String, Int)] = []
         for kind in [Feature.Kind.feature, .bug] {
-            for profile in newestFirst {
-                let rows = kind == .feature ? profile.features : profile.bugs
-                for row in rows where !seen.contains("\(kind):\(row.name)") {
-                    seen.insert("\(kind):\(row.name)")
-                    let introduced = Self.introduction(of: row.name, kind: kind, profiles: profiles, oldest: oldest)
-                    var qemu: String?
-                    if kind == .feature {
-                        let probe = Feature(kind: kind, name: row.name, qemuName: nil, addedIn: introduced)
-                        qemu = probe.origin(in: profile)?.fields.lazy.compactMap { QEMUFeatureNames.byField[$0] }.first
+            let spans = kind == .feature ? KernelTables.features : KernelTables.bugs
+            var byName: [String: [KernelTables.Span<KernelProfile.Row>]] = [:]
+            var order: [String] = []
+            for span in spans {
+                if byName[span.row.name] == nil { order.append(span.row.name) }
+                byName[span.row.name, default: []].append(span)
+            }
+            let isCurrent = Set(order.filter { name in byName[name]!.contains { $0.until == nil } })
+            for name in order.filter(isCurrent.contains) + order.filter({ !isCurrent.contains($0) }) {
+                let rows = byName[name]!
+                let latest = rows.max { ($0.until ?? KernelVersion(99, 0)) < ($1.until ?? KernelVersion(99, 0)) }!
+                var qemu: String?
+                if kind == .feature {
+                    let scattered = KernelTables.scattered.filter { $0.row.name == name && $0.until == latest.until }
+                    let origin = Feature.origin(kind: kind, row: latest.row, scattered: scattered.map(\.row.field))
+                    qemu = origin.fields.lazy.compactMap { QEMUFeatureNames.byField[$0] }.first
+                }
+                let removed = rows.contains { $0.until == nil } ? nil : rows.compactMap(\.until).max()
+                list.append(Feature(kind: kind, name: name, qemuName: qemu,
+                                    addedIn: Self.introduction(rows.map(\.since).min()!),
+                                    removedIn: removed.map(Self.introduction)))
+                for span in rows {
+                    for naming in Self.namings(of: span) {
+                        if let proc = KernelProfile.procName(of: span.row, naming: naming) { procNames.append((proc, list.count - 1)) }
                     }
-                    list.append(Feature(kind: kind, name: row.name, qemuName: qemu, addedIn: introduced))
                 }
             }
         }
-        for later in LaterFeature.all where !seen.contains("feature:\(later.name)") {
-            list.append(Feature(kind: .feature, name: later.name, qemuName: QEMUFeatureNames.byField[later.field],
-                                addedIn: .release(later.addedIn)))
-        }
         features = list
-        var keys: [String: Int] = [:]
         // Macro names win over /proc names, which win over QEMU names: insert in reverse priority.
         for (i, feature) in list.enumerated().reversed() {
             if let qemu = feature.qemuName { keys[Self.normalize(qemu)] = i }
         }
-        for (i, feature) in list.enumerated().reversed() {
-            for profile in profiles { if let proc = feature.procName(in: profile) { keys[Self.normalize(proc)] = i } }
-        }
+        for (proc, i) in procNames.reversed() { keys[Self.normalize(proc)] = i }
         for (i, feature) in list.enumerated().reversed() {
             if feature.kind == .bug {
                 keys[Self.normalize("BUG_" + feature.name)] = i
@@ -56,6 +64,19 @@ public struct FeatureCatalogue: Sendable {
             keys[Self.normalize(feature.macro)] = i
         }
         byKey = keys
+    }
+
+    /// The /proc naming rules in force over a span's releases.
+    private static func namings(of span: KernelTables.Span<KernelProfile.Row>) -> [KernelProfile.ProcNaming] {
+        let releases = KernelRelease.all.map(\.version).filter { span.holds($0) }
+        return Array(Set(releases.map(KernelProfile.ProcNaming.init(for:)))).sorted { $0.rawValue < $1.rawValue }
+    }
+
+    /// First carried in `since`: exact when the carried release before it is the one just before, "or earlier"
+    /// for the oldest carried release, otherwise bracketed by the carried releases around the gap.
+    static func introduction(_ since: KernelVersion) -> FeatureIntroduction {
+        guard let previous = KernelRelease.named(since)?.previous else { return .atOrBefore(since) }
+        return previous.version.isFollowed(by: since) ? .release(since) : .between(after: previous.version, through: since)
     }
 
     /// Finds a feature by macro, /proc or QEMU name; `X86_FEATURE_` is optional, bugs need `X86_BUG_`
@@ -91,23 +112,5 @@ public struct FeatureCatalogue: Sendable {
         var text = name.lowercased()
         text = String(text.map { $0 == "-" || $0 == "." ? "_" : $0 })
         return text
-    }
-
-    private static func introduction(of name: String, kind: Feature.Kind, profiles: [KernelProfile],
-                                     oldest: KernelVersion) -> FeatureIntroduction {
-        let present = profiles.filter { kind == .feature ? $0.featureRow(named: name) != nil : $0.bugRow(named: name) != nil }
-            .map(\.version).sorted()
-        let key = (kind == .feature ? "" : "BUG_") + name
-        if let exact = FeatureIntroductions.table[key] { return .release(exact) }
-        if let dated = FeatureIntroductions.dated[key] { return bracket(after: dated.after, by: dated.by) }
-        guard let first = present.first else { return .atOrBefore(oldest) }
-        if first == oldest { return .atOrBefore(oldest) }
-        guard let previous = profiles.map(\.version).filter({ $0 < first }).max() else { return .atOrBefore(first) }
-        return bracket(after: previous, by: first)
-    }
-
-    /// Absent in `after`, present in `by`: adjacent releases date the macro exactly.
-    private static func bracket(after: KernelVersion, by: KernelVersion) -> FeatureIntroduction {
-        after.major == by.major && after.minor + 1 == by.minor ? .release(by) : .between(after: after, through: by)
     }
 }

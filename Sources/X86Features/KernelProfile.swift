@@ -59,7 +59,7 @@ public struct KernelProfile: Hashable, Sendable, CustomStringConvertible {
         case quotedOnly
 
         /// The rule of this kernel version (mkcapflags.sh changed in v6.11).
-        init(for version: KernelVersion) {
+        public init(for version: KernelVersion) {
             self = version >= KernelVersion(6, 11) ? .quotedOnly : .macroUnlessQuoted
         }
     }
@@ -112,19 +112,6 @@ public struct KernelProfile: Hashable, Sendable, CustomStringConvertible {
         hasher.combine(version)
         hasher.combine(features.count)
         hasher.combine(bugs.count)
-    }
-
-    /// The profiles vcpuid carries, oldest first.
-    public static let all: [KernelProfile] = [v6_1, v6_2, v6_18]
-
-    /// The newest profile whose version is not above `version` (the oldest profile for older kernels).
-    public static func `for`(_ version: KernelVersion) -> KernelProfile {
-        all.last { $0.version <= version } ?? all[0]
-    }
-
-    /// The profile with exactly this version, if vcpuid carries one.
-    public static func exactly(_ version: KernelVersion) -> KernelProfile? {
-        all.first { $0.version == version }
     }
 
     public var procNaming: ProcNaming { ProcNaming(for: version) }

@@ -177,6 +177,8 @@ enum SyntheticRules {
             intel(run) && power(run, 8)
         },
         SyntheticRule(.set(["SYSENTER32"]), "intel.c: 64-bit kernel") { run in intel(run) },
+        SyntheticRule(.set(["SYSFAST32"]), "common.c get_cpu_cap: every 64-bit kernel (cleared again when FRED is used)",
+                      kernels: from(7, 0)) { _ in true },
         SyntheticRule(.set(["REP_GOOD"]), "intel.c: fast strings (family 6 model >= 0xD or family 0xF)") { run in
             let f = run.view.facts
             return intel(run) && ((f.family == 6 && f.model >= 0xD) || f.family == 0xF)

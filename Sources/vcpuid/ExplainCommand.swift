@@ -24,8 +24,7 @@ struct ExplainCommand: ParsableCommand {
 
     @OptionGroup var input: SnapshotOptions
 
-    @Option(help: "Kernel version for the verdict (default: the running kernel for this machine, 6.18 for a dump).")
-    var kernel: String?
+    @OptionGroup var kernelOptions: KernelOptions
 
     @Option(help: ArgumentHelp("Features to clear first, as for `vcpuid flags --clear`.", valueName: "names"))
     var clear: String?
@@ -44,39 +43,40 @@ struct ExplainCommand: ParsableCommand {
             let hint = needle.isEmpty ? "" : " (did you mean \(needle.joined(separator: ", "))?)"
             throw ValidationError("no feature or bug named '\(self.feature)'\(hint)")
         }
-        let profile = try FlagsCommand.KernelChoice.profile(kernel, live: input.file == nil)
+        let resolution = kernelOptions.resolve(live: input.file == nil)
+        KernelOptions.announce(resolution)
+        let profile = resolution.profile
         var options = BootOptions()
         if let clear { try FlagsCommand.FeatureClearList.apply(clear, to: &options) }
         let snapshot = try input.loadSnapshot()
         let view = LinuxDerivation.derive(snapshot, kernel: profile, options: options)
         let verdict = view.reason(for: feature)
-        let newest = catalogue.profiles.last { feature.exists(in: $0) } ?? profile
+        // Per-release rows come from the span tables: no profile but the chosen one (and the newest that has
+        // the macro, when the chosen one lacks it) is built.
+        let history = catalogue.history(of: feature)
+        let newest = history.last(where: \.exists).flatMap { KernelProfile.release($0.release) } ?? profile
         let graph = (feature.exists(in: profile) ? profile : newest).dependencyGraph
-        var needs = graph.dependencyChains(of: feature.name)
-        if needs.isEmpty, let later = feature.later {
-            // A feature newer than every carried kernel: its row plus the newest kernel's chains above it.
-            let above = graph.dependencyChains(of: later.dependsOn)
-            needs = above.isEmpty ? [[feature.name, later.dependsOn]] : above.map { [feature.name] + $0 }
-        }
+        let needs = graph.dependencyChains(of: feature.name)
         let neededBy = graph.dependentChains(of: feature.name)
         let origin = feature.origin(in: feature.exists(in: profile) ? profile : newest)
 
         if json {
             var perKernel: [[String: Any]] = []
-            for p in catalogue.profiles {
+            for entry in history {
                 perKernel.append([
-                    "kernel": p.version.description,
-                    "exists": feature.exists(in: p),
-                    "number": feature.kernelSpelling(in: p) ?? JSONNull(),
-                    "proc": feature.procName(in: p) ?? JSONNull(),
+                    "kernel": entry.release.description,
+                    "exists": entry.exists,
+                    "number": entry.number ?? JSONNull(),
+                    "proc": entry.procName ?? JSONNull(),
                 ])
             }
             print(try FlagsCommand.json([
                 "macro": feature.macro,
                 "kind": feature.kind.rawValue,
-                "source": origin?.description ?? feature.later.map { "scattered: \($0.field) from v\($0.addedIn) at \($0.number)" } ?? JSONNull(),
+                "source": origin?.description ?? JSONNull(),
                 "qemu": feature.qemuName ?? JSONNull(),
                 "addedIn": feature.addedIn.description,
+                "removedIn": feature.removedIn?.description ?? JSONNull(),
                 "kernels": perKernel,
                 "dependsOn": needs,
                 "neededBy": neededBy,
@@ -97,22 +97,26 @@ struct ExplainCommand: ParsableCommand {
             ["QEMU name", feature.qemuName ?? "-"],
             ["added in", feature.addedIn.description],
         ]
-        if let later = feature.later, origin == nil {
-            rows[2] = ["source", "scattered: \(later.field) (from v\(later.addedIn), at \(later.number), "
-                + "depends on \(later.dependsOn); newer than every carried kernel)"]
-        }
+        if let removed = feature.removedIn { rows.append(["removed in", removed.description]) }
         if let extra = feature.kernelOverride {
             rows.append(["also", "\(extra.category): \(extra.detail)"])
         }
         print(alignedColumns(rows))
         print("")
-        var kernels = [["KERNEL", "NUMBER", "/PROC"]]
-        for p in catalogue.profiles {
-            guard feature.exists(in: p) else {
-                kernels.append([p.version.description, "-", "(not defined)"])
-                continue
+        // Consecutive carried releases that agree share one line (5.10–6.1).
+        var kernels = [["KERNELS", "NUMBER", "/PROC"]]
+        var runs: [(first: KernelVersion, last: KernelVersion, number: String, proc: String)] = []
+        for entry in history {
+            let number = entry.number ?? "-"
+            let proc = entry.exists ? entry.procName ?? "hidden" : "(not defined)"
+            if let last = runs.last, last.number == number, last.proc == proc {
+                runs[runs.count - 1].last = entry.release
+            } else {
+                runs.append((entry.release, entry.release, number, proc))
             }
-            kernels.append([p.version.description, feature.kernelSpelling(in: p) ?? "-", feature.procName(in: p) ?? "hidden"])
+        }
+        for run in runs {
+            kernels.append([run.first == run.last ? "\(run.first)" : "\(run.first)–\(run.last)", run.number, run.proc])
         }
         print(alignedColumns(kernels))
         print("")

@@ -12,8 +12,9 @@ struct FlagsCommand: ParsableCommand {
         discussion: """
             Runs vcpuid's model of the kernel's CPU setup: direct CPUID words, scattered bits behind the \
             max-leaf guard, flags the kernel synthesizes from CPUID, vendor quirks, and boot-option clears \
-            with their dependents. Kernels 6.1, 6.2 and 6.18 are modelled exactly; a later version uses \
-            the newest profile not above it (with a note), an older one is refused.
+            with their dependents. Every carried Linux release (`vcpuid kernels`) is modelled exactly from \
+            its own tables; a release vcpuid does not carry uses the newest carried one below it, and a \
+            point release (6.1.158) the x.y.0 tables, each with a note on standard error.
 
             --compare FILE sets the result against a real /proc/cpuinfo and classifies each difference: \
             set by the kernel from outside CPUID (MSRs, the hypervisor, run-time choices; the catalogue \
@@ -28,8 +29,7 @@ struct FlagsCommand: ParsableCommand {
 
     @OptionGroup var input: SnapshotOptions
 
-    @Option(help: "Kernel version to model, e.g. 6.2 (default: the running kernel for this machine, 6.18 for a dump).")
-    var kernel: String?
+    @OptionGroup var kernelOptions: KernelOptions
 
     @Option(help: ArgumentHelp("Features to clear, comma-separated: boot switches (nosgx, noxsave, ...), /proc names, numbers, or macro names.",
                                valueName: "names"))
@@ -50,7 +50,9 @@ struct FlagsCommand: ParsableCommand {
 
     func run() throws {
         let snapshot = try input.loadSnapshot()
-        let profile = try KernelChoice.profile(kernel, live: input.file == nil)
+        let resolution = kernelOptions.resolve(live: input.file == nil)
+        KernelOptions.announce(resolution)
+        let profile = resolution.profile
         var options = BootOptions(commandLine: boot ?? "")
         if boot == nil, compare == "/proc/cpuinfo", input.file == nil,
            let cmdline = try? String(contentsOfFile: "/proc/cmdline", encoding: .utf8) {
@@ -66,6 +68,8 @@ struct FlagsCommand: ParsableCommand {
         if json {
             print(try Self.json([
                 "kernel": profile.version.description,
+                "requestedKernel": resolution.requested.description,
+                "kernelNotes": resolution.notes,
                 "flags": view.procFlags,
                 "bugs": view.procBugs,
                 "features": view.setFeatures,
@@ -156,41 +160,10 @@ extension FlagsCommand {
 }
 
 extension FlagsCommand {
-    /// Picks the kernel profile for `--kernel`, defaulting to the running kernel for live views.
-    enum KernelChoice {
-        static func profile(_ text: String?, live: Bool) throws -> KernelProfile {
-            if let text {
-                let version = try parse(text)
-                let profile = KernelProfile.for(version)
-                if profile.version != version {
-                    printToStandardError("note: Linux \(version) is modelled with the Linux \(profile.version) tables, the newest profile not above it")
-                }
-                return profile
-            }
-            if live, let version = KernelVersion.running() {
-                return KernelProfile.for(version)
-            }
-            return KernelProfile.all[KernelProfile.all.count - 1]
-        }
-
-        /// Parses `--kernel`, refusing versions older than every profile (their tables would be guesses).
-        static func parse(_ text: String) throws -> KernelVersion {
-            guard let version = KernelVersion(text) else {
-                throw ValidationError("--kernel expects a version such as 6.1, 6.2 or 6.18, not '\(text)'")
-            }
-            let oldest = KernelProfile.all[0].version
-            guard version >= oldest else {
-                let carried = KernelProfile.all.map { $0.version.description }.joined(separator: ", ")
-                throw ValidationError("--kernel \(text): vcpuid models Linux \(carried) (and later versions with the newest profile not above them); \(text) is older than \(oldest)")
-            }
-            return version
-        }
-    }
-
     /// Turns `--clear a,b,c` into boot options: switches, clearcpuid= items, or macro names.
     enum FeatureClearList {
         static func apply(_ list: String, to options: inout BootOptions) throws {
-            let newest = KernelProfile.all[KernelProfile.all.count - 1]
+            let newest = KernelProfile.newest
             for item in list.split(separator: ",").map({ $0.trimmingSpaces() }) where !item.isEmpty {
                 if let option = BootOptions.Switch(rawValue: item.lowercased()) {
                     options.switches.append(option)

@@ -8,12 +8,15 @@ import X86Features
 
 /// The options every `vcpuid guest` subcommand takes to build a guest table: a base and ordered edits.
 struct GuestPolicyOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The table to start from: 'live' (KVM_GET_SUPPORTED_CPUID here, asked on CPU 0), 'host' (CPU 0's own CPUID), or a dump file.",
+    @Option(help: ArgumentHelp("The table to start from: 'live' (KVM_GET_SUPPORTED_CPUID here, asked on CPU 0), 'host' (CPU 0's own CPUID), or a dump file. With --kernel: the supported table that release's KVM would report (vcpuid's model) for this machine's CPUID or the --base dump.",
                                valueName: "live|host|file"))
     var base: String = "live"
 
-    @Option(help: ArgumentHelp("Start from the supported table this kernel version's KVM would report (vcpuid's model), for this machine's CPUID or for the --base dump.", valueName: "version"))
-    var kernel: String?
+    /// `--kernel`: also starts from the supported table that release's KVM would report (vcpuid's model), for
+    /// this machine's CPUID or for the --base dump.
+    @OptionGroup var kernelOptions: KernelOptions
+
+    var kernel: KernelVersion? { kernelOptions.kernel }
 
     @Option(help: ArgumentHelp("With --kernel: the vendor module to model, intel, amd or pvm (default: the loaded one, else the host's vendor).", valueName: "intel|amd|pvm"))
     var module: String?
@@ -44,7 +47,6 @@ struct GuestPolicyOptions: ParsableArguments {
         if inputFormat != nil, ["live", "host"].contains(base) {
             throw ValidationError("--input-format applies to a dump file base; --base is \(base)")
         }
-        if let kernel { _ = try FlagsCommand.KernelChoice.parse(kernel) }
         if let module {
             guard kernel != nil else { throw ValidationError("--module applies to a predicted base; give --kernel too") }
             guard Self.modules[module] != nil else { throw ValidationError("--module must be intel, amd or pvm, not '\(module)'") }
@@ -79,8 +81,7 @@ struct GuestPolicyOptions: ParsableArguments {
     /// The kernel whose feature names and dependency rows apply: --kernel's, else the running one (the newest
     /// carried profile when neither is known).
     var kernelProfile: KernelProfile {
-        let version = kernel.flatMap(KernelVersion.init) ?? KernelVersion.running()
-        return KernelProfile.for(version ?? KernelProfile.all.map(\.version).max() ?? KernelVersion(6, 18))
+        KernelOptions.resolve(kernel, live: true).profile
     }
 
     func loadBase() throws -> GuestBase {

@@ -45,7 +45,7 @@ struct KVMExplainCommand: ParsableCommand {
 
     func run() throws {
         let host = try input.loadSnapshot()
-        let prediction = try model.predict(host: host)
+        let prediction = try model.predict(host: host, live: input.file == nil)
         guard let verdict = prediction.explain(feature) else {
             if let known = FeatureCatalogue.shared.lookup(feature), known.kind == .bug {
                 throw ValidationError("'\(feature)' is \(known.macro), a bug flag Linux sets; KVM_GET_SUPPORTED_CPUID carries CPUID bits, not bug flags")
@@ -57,13 +57,13 @@ struct KVMExplainCommand: ParsableCommand {
         if json {
             print(try prettyJSON(Document(
                 feature: verdict.feature, macro: verdict.macro, kernel: verdict.kernel.description,
-                model: try model.choice().note, module: prediction.module.module.rawValue, offered: verdict.offered,
+                model: try model.choice(live: input.file == nil).note, module: prediction.module.module.rawValue, offered: verdict.offered,
                 location: verdict.field?.description, summary: verdict.summary, steps: verdict.steps)))
             return
         }
         print(verdict.description)
         if let field = verdict.field { print("  location  \(field)") }
-        print("  model     \(try model.choice().note)")
+        print("  model     \(try model.choice(live: input.file == nil).note)")
         print("  module    \(prediction.module)")
         for (i, step) in verdict.steps.enumerated() { print("  \(i + 1). \(step)") }
     }

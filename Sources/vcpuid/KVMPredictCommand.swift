@@ -47,7 +47,7 @@ struct KVMPredictCommand: ParsableCommand {
 
     func run() throws {
         let host = try input.loadSnapshot()
-        let prediction = try model.predict(host: host)
+        let prediction = try model.predict(host: host, live: input.file == nil)
         switch json ? .json : format {
         case .raw:
             let dump = Dump(snapshot: prediction.snapshot, origin: .model(model.title(prediction)))
@@ -76,9 +76,7 @@ struct KVMModelOptions: ParsableArguments {
         case present, absent
     }
 
-    @Option(help: ArgumentHelp("The kernel version whose KVM to model, e.g. 5.15, 6.8.12, 6.18 (default: the running kernel); "
-        + "modelled: \(KVMKernelProfile.all.map(\.version.description).joined(separator: ", ")); others use the nearest below."))
-    var kernel: String?
+    @OptionGroup var kernelOptions: KernelOptions
 
     @Option(help: "The vendor module: intel (kvm_intel), amd (kvm_amd) or pvm (kvm_pvm). Default: from the CPU vendor.")
     var module: ModuleName?
@@ -100,12 +98,7 @@ struct KVMModelOptions: ParsableArguments {
     var clearCPUID: [String] = []
 
     func validate() throws {
-        if let kernel {
-            guard let version = KernelVersion(kernel) else {
-                throw ValidationError("--kernel expects a version such as 5.15, 6.8.12 or 6.18, not '\(kernel)'")
-            }
-            _ = try choice(for: version)
-        }
+        if let kernel = kernelOptions.kernel { _ = try choice(for: kernel) }
     }
 
     /// The KVM profile for `version`: the nearest modelled release not above it.
@@ -117,16 +110,13 @@ struct KVMModelOptions: ParsableArguments {
         return choice
     }
 
-    /// The KVM profile for the kernel asked for (or the running one).
-    func choice() throws -> KVMModelChoice { try choice(for: kernelVersion()) }
+    /// The KVM profile for the kernel asked for (or, for live input, the running one).
+    func choice(live: Bool = true) throws -> KVMModelChoice { try choice(for: kernelVersion(live: live)) }
 
-    /// The kernel version asked for, or the running kernel's.
-    func kernelVersion() throws -> KernelVersion {
-        if let kernel, let version = KernelVersion(kernel) { return version }
-        guard let version = KernelVersion.running() else {
-            throw ValidationError("cannot tell the running kernel's version from uname(2); give --kernel")
-        }
-        return version
+    /// The kernel version asked for; without --kernel the running kernel's (the model's host is this machine
+    /// unless a dump is given, in which case the newest carried release).
+    func kernelVersion(live: Bool = true) throws -> KernelVersion {
+        KernelOptions.resolve(kernelOptions.kernel, live: live).requested
     }
 
     /// The module options, with the module chosen from the host's vendor when not given.
@@ -141,19 +131,17 @@ struct KVMModelOptions: ParsableArguments {
                                 nested: nested.isOn, enablePMU: pmu.isOn)
     }
 
-    func predict(host: Snapshot) throws -> SupportedPrediction {
-        try predict(host: host, module: moduleOptions(for: host))
+    /// `live`: the host is this machine (the default kernel is then the running one, else the newest carried).
+    func predict(host: Snapshot, live: Bool) throws -> SupportedPrediction {
+        try predict(host: host, module: moduleOptions(for: host), live: live)
     }
 
-    func predict(host: Snapshot, module: KVMModuleOptions) throws -> SupportedPrediction {
-        let version = try kernelVersion()
-        let choice = try choice(for: version)
-        let linux = KernelProfile.for(version)
-        var prediction = KVMSupportedModel.predict(host: host, linux: linux, kvm: choice.profile, module: module,
+    func predict(host: Snapshot, module: KVMModuleOptions, live: Bool = true) throws -> SupportedPrediction {
+        let resolution = KernelOptions.resolve(kernelOptions.kernel, live: live)
+        let choice = try choice(for: resolution.requested)
+        var prediction = KVMSupportedModel.predict(host: host, linux: resolution.profile, kvm: choice.profile, module: module,
                                                    bootOptions: BootOptions(clearCPUID: clearCPUID))
-        if linux.version != choice.profile.version {
-            prediction.notes.insert("the host kernel's features are derived with the Linux \(linux.version) profile", at: 0)
-        }
+        prediction.notes.insert(contentsOf: resolution.notes, at: 0)
         prediction.notes.insert(choice.note, at: 0)
         return prediction
     }

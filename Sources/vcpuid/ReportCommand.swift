@@ -44,7 +44,7 @@ struct ReportCommand: ParsableCommand {
             let dump = try input.readDump(file)
             let chosen = input.cpu ?? dump.cpus.first?.number ?? 0
             let snapshot = try dump.logicalCPU(chosen, in: file).snapshot
-            let kernel = KernelProfile.all[KernelProfile.all.count - 1]
+            let kernel = KernelOptions.resolve(nil, live: false).profile
             return ReportContext(snapshot: snapshot, cpuNumber: chosen, logicalCPUs: dump.cpus.count,
                                  source: "\(input.sourceDescription) (\(Self.formatName(dump.origin)))", isLive: false,
                                  kernelRelease: nil, kernel: kernel, linux: LinuxDerivation.derive(snapshot, kernel: kernel),
@@ -54,7 +54,7 @@ struct ReportCommand: ParsableCommand {
         let snapshot = try LiveCPU.snapshot(cpu: cpu, source: input.source)
         let online = try LiveCPU.onlineCPUs()
         let release = ReportSystem.kernelRelease()
-        let kernel = release.flatMap(KernelVersion.init).map(KernelProfile.for) ?? KernelProfile.all[KernelProfile.all.count - 1]
+        let kernel = KernelOptions.resolve(release.flatMap { KernelVersion($0) }, live: true).profile
         let boot = BootOptions(commandLine: (try? ReportSystem.contents(of: "/proc/cmdline").get()) ?? "")
         return ReportContext(snapshot: snapshot, cpuNumber: cpu, logicalCPUs: online.count,
                              source: input.sourceDescription, isLive: true, kernelRelease: release, kernel: kernel,

@@ -10,12 +10,13 @@ extension ReportCommand {
         var rows: [ReportRow] = []
         let profileText: String
         if let release = context.kernelRelease {
-            switch KernelVersion(release) {
-            case profile?: profileText = "Linux \(profile) (modelled exactly for the running \(release))"
-            case let running?:
-                profileText = "Linux \(profile) stands in for the running \(running) (\(release)): "
-                    + (running > profile ? "the newest modelled profile not above it" : "older than every modelled profile")
-            case nil: profileText = "Linux \(profile) (the running release '\(release)' is not a version vcpuid understands: the newest profile)"
+            if let running = KernelVersion(release) {
+                let resolution = KernelResolution(running)
+                profileText = resolution.isExact
+                    ? "Linux \(profile) (the running \(release)'s release" + (resolution.pointReleaseNote.map { "; \($0))" } ?? ")")
+                    : "Linux \(profile) stands in for the running \(running) (\(release)): \(resolution.substitution ?? "")"
+            } else {
+                profileText = "Linux \(profile) (the running release '\(release)' is not a version vcpuid understands: the newest profile)"
             }
         } else if context.isLive {
             profileText = "Linux \(profile) (uname failed: the newest modelled profile)"
@@ -86,7 +87,7 @@ extension ReportCommand {
     /// One line: SGX absent (with the bit that says so), or which SGX parts are there and AEX-Notify's verdict.
     static func sgxSection(_ context: ReportContext) -> ReportSection {
         let source: SGXViewSource = context.isLive
-            ? .liveCPU(kernel: context.kernelRelease.flatMap(KernelVersion.init)) : .dump
+            ? .liveCPU(kernel: context.kernelRelease.flatMap { KernelVersion($0) }) : .dump
         let report = SGXCapabilityReport(context.snapshot, source: source)
         let view = report.enumeration
         var rows: [ReportRow] = []

@@ -50,7 +50,7 @@ struct SGXGuestCommand: ParsableCommand {
         case .live:
             return SGXGuestHost(kernel: running, offered: base.snapshot, offeredName: base.name)
         case .predicted:
-            return SGXGuestHost(kernel: policy.kernel.flatMap(KernelVersion.init), kernelIsModelled: true, offered: base.snapshot,
+            return SGXGuestHost(kernel: policy.kernel, kernelIsModelled: true, offered: base.snapshot,
                                 offeredName: base.name)
         case .host:
             return SGXGuestHost(kernel: running, offered: nil, offeredName: base.name)

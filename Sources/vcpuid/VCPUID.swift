@@ -13,6 +13,7 @@ struct VCPUID: ParsableCommand {
             ReportCommand.self,
             FlagsCommand.self,
             ExplainCommand.self,
+            KernelsCommand.self,
             DumpCommand.self,
             ConvertCommand.self,
             DecodeCommand.self,

@@ -29,8 +29,11 @@ final class GuestCatalogueDirectoryTests: XCTestCase {
     func testKernelOnlyTableAgreesWithTheCatalogue() throws {
         let kernel = KernelProfile.for(KernelVersion(6, 18))
         let quick = GuestFeatureTable(kernelOnly: kernel)
-        XCTAssertEqual(quick.features.count, Self.directory.features.count)
-        for feature in Self.directory.features {
+        // The catalogue also lists CPUID bits only other carried kernels name (6.19's, 7.0's), each with a note.
+        for feature in Self.directory.features where quick.feature(named: feature.macro) == nil {
+            XCTAssertTrue(feature.note?.contains("not in Linux 6.18's tables") ?? false, feature.macro)
+        }
+        for feature in Self.directory.features where feature.note == nil {
             let other = try XCTUnwrap(quick.feature(named: feature.macro), feature.macro)
             XCTAssertEqual(other.macro, feature.macro)
             XCTAssertEqual(other.field, feature.field, feature.macro)

@@ -28,6 +28,7 @@ final class StructuralRulesCatalogueTests: XCTestCase {
     /// Where the SDM mnemonic and the kernel's macro are spelt differently for the same bit.
     static let spellings: [String: String] = [
         "EDECCSSA": "SGX_EDECCSSA",
+        "EUPDATESVN": "SGX_EUPDATESVN",
         "MISCSELECT.EXINFO": "SGX_MISC_EXINFO",
         "ATTRIBUTES.AEXNOTIFY": "SGX_ATTR_ASYNC_EXIT_NOTIFY",
         "AVX512_VBMI": "AVX512VBMI",

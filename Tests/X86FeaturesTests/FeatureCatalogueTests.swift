@@ -72,15 +72,15 @@ final class FeatureCatalogueTests: XCTestCase {
     }
 }
 
-final class LaterFeatureTests: XCTestCase {
-    func testSGXEUPDATESVNIsKnownAsAV619Feature() throws {
+final class SGXEUPDATESVNTests: XCTestCase {
+    /// Known only as a "later feature" before 6.19 was carried; now a row of the 6.19 and 7.0 profiles.
+    func testSGXEUPDATESVNArrivesIn619() throws {
         let feature = try XCTUnwrap(FeatureCatalogue.shared.lookup("sgx_eupdatesvn"))
         XCTAssertEqual(feature.addedIn, .release(KernelVersion(6, 19)))
-        XCTAssertEqual(feature.later?.number, FeatureNumber(word: 21, bit: 17))
-        XCTAssertEqual(feature.later?.field, CPUIDField(0x12, 0, .eax, bit: 10))
-        XCTAssertEqual(feature.later?.dependsOn, "SGX1")
-        for profile in KernelProfile.all { XCTAssertFalse(feature.exists(in: profile), "\(profile)") }
-        // In 6.18 the number is free; the row must not collide with anything the newest profile defines.
-        XCTAssertNil(KernelProfile.v6_18.featureRow(at: FeatureNumber(word: 21, bit: 17)))
+        let v6_19 = try XCTUnwrap(KernelProfile.release(KernelVersion(6, 19)))
+        XCTAssertEqual(feature.number(in: v6_19), FeatureNumber(word: 21, bit: 17))
+        XCTAssertEqual(feature.origin(in: v6_19)?.fields, [CPUIDField(0x12, 0, .eax, bit: 10)])
+        XCTAssertEqual(v6_19.dependencyGraph.directDependencies(of: "SGX_EUPDATESVN"), ["SGX1"])
+        XCTAssertFalse(feature.exists(in: .v6_18))
     }
 }

@@ -18,8 +18,8 @@ final class FeatureDependenciesTests: XCTestCase {
     func testClearingXSAVEClearsTheAVXAVX512AndAMXFamilies() {
         for profile in KernelProfile.all {
             let cleared = Set(profile.dependencyGraph.allDependents(of: "XSAVE"))
-            // Before the rows AMX_{BF16,INT8,FP16} -> AMX_TILE (added after 6.2), only AMX_TILE follows XSAVE.
-            let amxSubfeaturesFollow = profile.version >= KernelVersion(6, 18)
+            // Before the rows AMX_{BF16,INT8,FP16} -> AMX_TILE (first carried in 6.17), only AMX_TILE follows XSAVE.
+            let amxSubfeaturesFollow = profile.version >= KernelVersion(6, 17)
             let families = profile.features.map(\.name).filter {
                 $0 == "AVX" || $0 == "AVX2" || $0.hasPrefix("AVX512") || $0 == "AMX_TILE"
                     || (amxSubfeaturesFollow && $0.hasPrefix("AMX_")) || $0 == "FMA"

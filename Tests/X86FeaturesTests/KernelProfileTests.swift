@@ -74,10 +74,16 @@ final class KernelProfileTests: XCTestCase {
         XCTAssertFalse(KernelProfile.v6_1.scattered.contains { $0.name == "SGX_EDECCSSA" })
     }
 
-    func testNoCarriedKernelHasSGXEUPDATESVN() {
-        // EUPDATESVN came after v6.18 (see FeatureIntroductions); none of the exact profiles may invent it.
+    func testSGXEUPDATESVNArrivesIn619() {
+        // Absent through 6.18; 21*32+17 from 6.19, behind the scattered row 0x12.0 EAX[10].
         for profile in KernelProfile.all {
-            XCTAssertNil(profile.number(ofFeature: "SGX_EUPDATESVN"), "\(profile)")
+            let number = profile.number(ofFeature: "SGX_EUPDATESVN")
+            if profile.version < KernelVersion(6, 19) {
+                XCTAssertNil(number, "\(profile)")
+            } else {
+                XCTAssertEqual(number, FeatureNumber(word: 21, bit: 17), "\(profile)")
+                XCTAssertTrue(profile.scattered.contains(.init("SGX_EUPDATESVN", .eax, 10, 0x12, 0)), "\(profile)")
+            }
         }
     }
 
@@ -104,12 +110,21 @@ final class KernelProfileTests: XCTestCase {
         XCTAssertEqual(proc(.v6_1, "CONSTANT_TSC"), "constant_tsc")
     }
 
-    func testProfileForPicksTheNewestNotAbove() {
-        XCTAssertEqual(KernelProfile.for(KernelVersion(6, 1)).version, KernelVersion(6, 1))
-        XCTAssertEqual(KernelProfile.for(KernelVersion(6, 5)).version, KernelVersion(6, 2))
-        XCTAssertEqual(KernelProfile.for(KernelVersion(6, 18)).version, KernelVersion(6, 18))
-        XCTAssertEqual(KernelProfile.for(KernelVersion(7, 0)).version, KernelVersion(6, 18))
-        XCTAssertEqual(KernelProfile.for(KernelVersion(5, 15)).version, KernelVersion(6, 1))
+    func testProfileForPicksTheExactReleaseOrTheNewestCarriedBelow() {
+        for release in KernelRelease.carried {
+            XCTAssertEqual(KernelProfile.for(release.version).version, release.version)
+        }
+        XCTAssertEqual(KernelProfile.for(KernelVersion(6, 8)).version, KernelVersion(6, 8))
+        XCTAssertEqual(KernelProfile.for(KernelVersion(5, 15)).version, KernelVersion(5, 15))
+        XCTAssertEqual(KernelProfile.for(KernelVersion(6, 8, 12)).version, KernelVersion(6, 8))
+        // Releases between carried ones, and past the newest, say so.
+        let gap = KernelResolution(KernelVersion(6, 3))
+        XCTAssertEqual(gap.profileVersion, KernelVersion(6, 2))
+        XCTAssertFalse(gap.isExact)
+        XCTAssertNotNil(gap.substitution)
+        let newer = KernelResolution(KernelVersion(7, 9))
+        XCTAssertEqual(newer.profileVersion, KernelVersion(7, 0))
+        XCTAssertTrue(newer.substitution?.contains("newer than every carried profile") ?? false)
     }
 
     func testBugNumbersFollowTheFeatureWords() {

@@ -127,7 +127,7 @@ final class ReportSectionsTests: XCTestCase {
         let names = (kvm["not_offered"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
         XCTAssertEqual(names, ["MWAIT", "HT"], "the model's kvm_amd reasons for this family 0x10 dump")
         XCTAssertTrue((object["guest"] as? [String: Any])?["verified"] is NSNull)
-        XCTAssertEqual((object["linux"] as? [String: Any])?["kernel_profile"] as? String, "6.18")
+        XCTAssertEqual((object["linux"] as? [String: Any])?["kernel_profile"] as? String, "7.0")
     }
 
     func testSGXLineOfDumps() throws {

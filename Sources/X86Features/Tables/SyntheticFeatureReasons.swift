@@ -23,6 +23,7 @@ enum SyntheticFeatureReasons {
         "BTS":                  R(.msr, "IA32_MISC_ENABLE bit 11 clear (intel.c)"),
         "SYSCALL32":            R(.model, "AMD/Hygon: 32-bit SYSCALL usable (amd.c, hygon.c)"),
         "SYSENTER32":           R(.model, "Intel/Centaur/Zhaoxin on 64-bit kernels"),
+        "SYSFAST32":            R(.cpuid, "7.0's successor of SYSENTER32: set on every 64-bit kernel by get_cpu_cap (common.c), cleared when FRED is used"),
         "REP_GOOD":             R(.model, "fast string operations per vendor/family (amd.c, intel.c, centaur.c)"),
         "AMD_LBR_V2":           R(.cpuid, "scattered CPUID.80000022H:EAX[1]"),
         "CLEAR_CPU_BUF":        R(.runtime, "VERW buffer clearing selected by the MDS/TAA/MMIO/RFDS mitigations"),
@@ -105,6 +106,8 @@ enum SyntheticFeatureReasons {
         "PREFER_YMM":           R(.model, "Intel server models that downclock with ZMM (intel.c)"),
         "INDIRECT_THUNK_ITS":   R(.runtime, "ITS mitigation choice"),
         "CLEAR_CPU_BUF_VM":     R(.runtime, "VERW before VMRUN selected by the TSA mitigation"),
+        "CLEAR_CPU_BUF_VM_MMIO": R(.runtime, "VERW before VM entry selected by the MMIO stale data mitigation for guests with MMIO access"),
+        "INTEL_PPIN":           R(.msr, "before 5.19: set when MSR_PPIN_CTL enables the protected processor inventory number (mce/intel.c); from 5.19 a scattered row"),
         "IBPB_EXIT_TO_USER":    R(.runtime, "VMSCAPE mitigation choice"),
     ]
 
