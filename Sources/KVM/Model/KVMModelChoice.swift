@@ -13,20 +13,22 @@ public struct KVMModelChoice: Sendable {
         self.profile = profile
     }
 
-    public var isExact: Bool { profile.version == requested }
+    /// Profiles model releases (x.y); a point release is its release's (the Linux resolution names its caveat).
+    public var isExact: Bool { profile.version == requested.release }
 
     /// One line for the output.
     public var note: String {
         let head = "KVM model: Linux \(profile.version) rules"
         if isExact { return head }
-        guard let comparison = KVMReleaseComparison.of(requested), comparison.base == profile.version else {
-            return "\(head); \(requested) is not modelled: its KVM CPUID code was not compared with \(profile.version)"
+        let release = requested.release
+        guard let comparison = KVMReleaseComparison.of(release), comparison.base == profile.version else {
+            return "\(head); \(release) is not modelled: its KVM CPUID code was not compared with \(profile.version)"
         }
         switch comparison.verdict {
         case .noChange:
-            return "\(head); \(requested) adds no KVM CPUID change"
+            return "\(head); \(release) adds no KVM CPUID change"
         case let .differs(changes):
-            return "\(head); \(requested) differs in ways not modelled: \(changes.joined(separator: "; "))"
+            return "\(head); \(release) differs in ways not modelled: \(changes.joined(separator: "; "))"
         }
     }
 }
