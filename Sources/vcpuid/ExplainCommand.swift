@@ -47,53 +47,19 @@ struct ExplainCommand: ParsableCommand {
         KernelOptions.announce(resolution)
         let profile = resolution.profile
         var options = BootOptions()
-        if let clear { try FlagsCommand.FeatureClearList.apply(clear, to: &options) }
+        if let clear { try FeatureClearList.apply(clear, to: &options) }
         let snapshot = try input.loadSnapshot()
         let view = LinuxDerivation.derive(snapshot, kernel: profile, options: options)
-        let verdict = view.reason(for: feature)
-        // Per-release rows come from the span tables: no profile but the chosen one (and the newest that has
-        // the macro, when the chosen one lacks it) is built.
-        let history = catalogue.history(of: feature)
-        let newest = history.last(where: \.exists).flatMap { KernelProfile.release($0.release) } ?? profile
-        let graph = (feature.exists(in: profile) ? profile : newest).dependencyGraph
-        let needs = graph.dependencyChains(of: feature.name)
-        let neededBy = graph.dependentChains(of: feature.name)
-        let origin = feature.origin(in: feature.exists(in: profile) ? profile : newest)
-
+        let explanation = FeatureExplanation(feature, in: view, catalogue: catalogue)
         if json {
-            var perKernel: [[String: Any]] = []
-            for entry in history {
-                perKernel.append([
-                    "kernel": entry.release.description,
-                    "exists": entry.exists,
-                    "number": entry.number ?? JSONNull(),
-                    "proc": entry.procName ?? JSONNull(),
-                ])
-            }
-            print(try FlagsCommand.json([
-                "macro": feature.macro,
-                "kind": feature.kind.rawValue,
-                "source": origin?.description ?? JSONNull(),
-                "qemu": feature.qemuName ?? JSONNull(),
-                "addedIn": feature.addedIn.description,
-                "removedIn": feature.removedIn?.description ?? JSONNull(),
-                "kernels": perKernel,
-                "dependsOn": needs,
-                "neededBy": neededBy,
-                "cpu": [
-                    "kernel": profile.version.description,
-                    "set": verdict.isSet,
-                    "stage": verdict.stage.rawValue,
-                    "why": verdict.lines,
-                ] as [String: Any],
-            ]))
+            print(try prettyJSON(explanation))
             return
         }
 
         var rows: [[String]] = [
             ["macro", feature.macro],
             ["kind", feature.kind.rawValue],
-            ["source", origin?.description ?? "not defined in the carried kernels"],
+            ["source", explanation.origin?.description ?? "not defined in the carried kernels"],
             ["QEMU name", feature.qemuName ?? "-"],
             ["added in", feature.addedIn.description],
         ]
@@ -103,26 +69,18 @@ struct ExplainCommand: ParsableCommand {
         }
         print(alignedColumns(rows))
         print("")
-        // Consecutive carried releases that agree share one line (5.10–6.1).
         var kernels = [["KERNELS", "NUMBER", "/PROC"]]
-        var runs: [(first: KernelVersion, last: KernelVersion, number: String, proc: String)] = []
-        for entry in history {
-            let number = entry.number ?? "-"
-            let proc = entry.exists ? entry.procName ?? "hidden" : "(not defined)"
-            if let last = runs.last, last.number == number, last.proc == proc {
-                runs[runs.count - 1].last = entry.release
-            } else {
-                runs.append((entry.release, entry.release, number, proc))
-            }
-        }
-        for run in runs {
-            kernels.append([run.first == run.last ? "\(run.first)" : "\(run.first)–\(run.last)", run.number, run.proc])
+        for run in explanation.releaseRuns {
+            kernels.append([run.releases, run.number ?? "-", run.exists ? run.procName ?? "hidden" : "(not defined)"])
         }
         print(alignedColumns(kernels))
         print("")
+        let needs = explanation.dependsOn
+        let neededBy = explanation.neededBy
         print("depends on:  " + (needs.isEmpty ? "nothing" : needs.map { $0.joined(separator: " -> ") }.joined(separator: "\n             ")))
         print("needed by:   " + (neededBy.isEmpty ? "nothing" : neededBy.map { $0.joined(separator: " -> ") }.joined(separator: "\n             ")))
         print("")
+        let verdict = explanation.verdict
         print("\(input.sourceDescription), Linux \(profile.version): \(verdict.isSet ? "SET" : "NOT SET")")
         for line in verdict.lines { print("  " + line) }
     }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import CPUID
-import FoundationEssentials
 import X86Features
 
 /// `vcpuid flags`: the /proc/cpuinfo `flags` and `bugs` lines a kernel would print for a CPU,
@@ -54,10 +53,7 @@ struct FlagsCommand: ParsableCommand {
         KernelOptions.announce(resolution)
         let profile = resolution.profile
         var options = BootOptions(commandLine: boot ?? "")
-        if boot == nil, compare == "/proc/cpuinfo", input.file == nil,
-           let cmdline = try? String(contentsOfFile: "/proc/cmdline", encoding: .utf8) {
-            options = BootOptions(commandLine: cmdline)
-        }
+        if boot == nil, compare == "/proc/cpuinfo", input.file == nil { options = HostSystem.bootOptions() }
         if let clear { try FeatureClearList.apply(clear, to: &options) }
         let view = LinuxDerivation.derive(snapshot, kernel: profile, options: options)
 
@@ -66,14 +62,9 @@ struct FlagsCommand: ParsableCommand {
             return
         }
         if json {
-            print(try Self.json([
-                "kernel": profile.version.description,
-                "requestedKernel": resolution.requested.description,
-                "kernelNotes": resolution.notes,
-                "flags": view.procFlags,
-                "bugs": view.procBugs,
-                "features": view.setFeatures,
-            ]))
+            print(try prettyJSON(FlagsJSON(kernel: profile.version.description, requestedKernel: resolution.requested.description,
+                                           kernelNotes: resolution.notes, flags: view.procFlags, bugs: view.procBugs,
+                                           features: view.setFeatures)))
             return
         }
         print(alignedColumns([
@@ -105,31 +96,7 @@ struct FlagsCommand: ParsableCommand {
         }
         let comparison = FlagComparison(view: view, procFlags: processor.flags, procBugs: processor.bugs)
         if json {
-            let rows: [[String: Any]] = comparison.differences.map { difference in
-                var object: [String: Any] = [
-                    "name": difference.name,
-                    "kind": difference.isBug ? "bug" : "flag",
-                    "side": difference.side.rawValue,
-                    "macro": difference.macro ?? JSONNull(),
-                ]
-                switch difference.verdict {
-                case let .outsideCPUID(reason):
-                    object["verdict"] = "outside CPUID"
-                    object["category"] = reason.category.description
-                    object["reason"] = reason.detail
-                case let .unexplained(detail):
-                    object["verdict"] = "unexplained"
-                    object["reason"] = detail
-                }
-                return object
-            }
-            print(try Self.json([
-                "kernel": view.kernel.version.description,
-                "processor": processor.number,
-                "matching": comparison.matching,
-                "differences": rows,
-                "unexplained": comparison.unexplained.count,
-            ]))
+            print(try prettyJSON(FlagComparisonJSON(comparison, kernel: view.kernel.version, processor: processor.number)))
         } else {
             print("Linux \(view.kernel.version) model vs \(cpuinfoPath) (processor \(processor.number)): "
                 + "\(comparison.matching) names agree, \(comparison.differences.count) differ, "
@@ -152,35 +119,3 @@ struct FlagsCommand: ParsableCommand {
     }
 }
 
-extension FlagsCommand {
-    /// Pretty, key-sorted JSON text of a `JSONTree`-shaped `[String: Any]` tree.
-    static func json(_ object: Any) throws -> String {
-        try prettyJSON(JSONTree(object))
-    }
-}
-
-extension FlagsCommand {
-    /// Turns `--clear a,b,c` into boot options: switches, clearcpuid= items, or macro names.
-    enum FeatureClearList {
-        static func apply(_ list: String, to options: inout BootOptions) throws {
-            let newest = KernelProfile.newest
-            for item in list.split(separator: ",").map({ $0.trimmingSpaces() }) where !item.isEmpty {
-                if let option = BootOptions.Switch(rawValue: item.lowercased()) {
-                    options.switches.append(option)
-                } else if let number = Int(item) {
-                    let last = newest.capabilityWords * 32 - 1
-                    guard (0...last).contains(number) else {
-                        throw ValidationError("--clear \(item): a feature number lies within 0...\(last) (word * 32 + bit)")
-                    }
-                    options.clearCPUID.append(item)
-                } else if let feature = FeatureCatalogue.shared.lookup(item), feature.kind == .feature {
-                    options.clearFeatures.append(feature.name)
-                } else if let feature = FeatureCatalogue.shared.lookup(item) {
-                    options.clearCPUID.append(feature.procName(in: newest) ?? item)
-                } else {
-                    throw ValidationError("--clear: no feature, bug or boot switch named '\(item)'")
-                }
-            }
-        }
-    }
-}

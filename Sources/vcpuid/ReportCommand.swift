@@ -53,9 +53,9 @@ struct ReportCommand: ParsableCommand {
         let cpu = input.cpu ?? 0
         let snapshot = try LiveCPU.snapshot(cpu: cpu, source: input.source)
         let online = try LiveCPU.onlineCPUs()
-        let release = ReportSystem.kernelRelease()
+        let release = HostSystem.kernelRelease()
         let kernel = KernelOptions.resolve(release.flatMap { KernelVersion($0) }, live: true).profile
-        let boot = BootOptions(commandLine: (try? ReportSystem.contents(of: "/proc/cmdline").get()) ?? "")
+        let boot = HostSystem.bootOptions()
         return ReportContext(snapshot: snapshot, cpuNumber: cpu, logicalCPUs: online.count,
                              source: input.sourceDescription, isLive: true, kernelRelease: release, kernel: kernel,
                              linux: LinuxDerivation.derive(snapshot, kernel: kernel, options: boot),

@@ -48,7 +48,7 @@ extension ReportCommand {
             return ReportRow(key: key, label: label, value: .shown(.none, as: "not applicable to a dump"))
         }
         let info: ProcCPUInfo
-        switch ReportSystem.contents(of: "/proc/cpuinfo") {
+        switch Result(catching: { () throws(SystemFileError) in String(decoding: try SystemFile.read("/proc/cpuinfo", limit: 64 << 20), as: UTF8.self) }) {
         case let .failure(error):
             return ReportRow(key: key, label: label, value: .shown(.none, as: "not compared: \(error)"))
         case let .success(text):
