@@ -15,27 +15,19 @@ struct GuestShowCommand: ParsableCommand {
             """
     )
 
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    enum OutputFormat: String, OutputFormatChoice {
         case table, raw, json
+
+        static let help = "table (aligned, changes marked), raw (cpuid -r lines, usable as --base), or json."
     }
 
     @OptionGroup var policy: GuestPolicyOptions
 
-    @Option(help: "table (aligned, changes marked), raw (cpuid -r lines, usable as --base), or json.")
-    var format: OutputFormat = .table
-
-    @Flag(help: "Same as --format json.")
-    var json = false
-
-    func validate() throws {
-        if json, format != .table, format != .json {
-            throw ValidationError("--json and --format \(format.rawValue) ask for different outputs; give one of them")
-        }
-    }
+    @OptionGroup var output: OutputOptions<OutputFormat>
 
     func run() throws {
-        let (composition, _) = try GuestRendering.compose(policy, json: json || format == .json)
-        switch json ? .json : format {
+        let (composition, _) = try GuestRendering.compose(policy, json: output.chosen == .json)
+        switch output.chosen {
         case .json:
             print(try prettyJSON(GuestRendering.CompositionJSON(composition)))
         case .raw:

@@ -19,8 +19,10 @@ struct KVMSupportedCommand: ParsableCommand {
             """
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable {
+    enum Format: String, OutputFormatChoice {
         case table, raw, json, aida, libvirt
+
+        static let help = "Output format: an aligned table with KVM's flags, or any dump format."
 
         var dumpFormat: DumpFormat? {
             switch self {
@@ -36,11 +38,7 @@ struct KVMSupportedCommand: ParsableCommand {
     @Flag(help: "Print KVM_GET_EMULATED_CPUID: what KVM emulates for a guest even where the host lacks it.")
     var emulated = false
 
-    @Option(help: "Output format: an aligned table with KVM's flags, or any dump format.")
-    var format: Format = .table
-
-    @Flag(help: "Same as --format json.")
-    var json = false
+    @OptionGroup var output: OutputOptions<Format>
 
     @Option(parsing: .unconditional, help: "Ask on this logical CPU: KVM passes that CPU's APIC IDs (1.EBX[31:24], 0xB EDX) through, so pin for reproducible tables.")
     var cpu: Int?
@@ -50,9 +48,6 @@ struct KVMSupportedCommand: ParsableCommand {
 
     func validate() throws {
         if let cpu, cpu < 0 { throw ValidationError("--cpu must be a CPU number (0 or more), not \(cpu)") }
-        if json, format != .table, format != .json {
-            throw ValidationError("--json and --format \(format.rawValue) ask for different outputs; give one of them")
-        }
     }
 
     func run() throws {
@@ -63,7 +58,7 @@ struct KVMSupportedCommand: ParsableCommand {
         } else {
             query = emulated ? try system.emulatedCPUIDQuery() : try system.supportedCPUIDQuery()
         }
-        let chosen = json ? .json : format
+        let chosen = output.chosen
         guard let dumpFormat = chosen.dumpFormat else {
             print(renderTable(query), terminator: "")
             return
