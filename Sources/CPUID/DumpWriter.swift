@@ -121,6 +121,34 @@ public enum DumpWriter {
         return digits
     }
 
+    /// The text before the leaf, the subleaf and each register of an entry line: the formats differ only there.
+    struct EntryLabels {
+        var leaf, subleaf, eax, ebx, ecx, edx: StaticString
+
+        static let raw = EntryLabels(leaf: "   0x", subleaf: " 0x", eax: ": eax=0x", ebx: " ebx=0x", ecx: " ecx=0x", edx: " edx=0x")
+        static let json = EntryLabels(leaf: "{\"leaf\": \"0x", subleaf: "\", \"subleaf\": \"0x", eax: "\", \"eax\": \"0x",
+                                      ebx: "\", \"ebx\": \"0x", ecx: "\", \"ecx\": \"0x", edx: "\", \"edx\": \"0x")
+        static let libvirt = EntryLabels(leaf: "  <cpuid eax_in='0x", subleaf: "' ecx_in='0x", eax: "' eax='0x",
+                                         ebx: "' ebx='0x", ecx: "' ecx='0x", edx: "' edx='0x")
+    }
+
+    /// One entry's inputs and registers in lower-case hex, each after its label.
+    @inline(__always)
+    private static func appendEntry(_ e: CPUIDEntry, _ labels: EntryLabels, into out: inout [UInt8]) {
+        append(labels.leaf, into: &out)
+        hex(e.leaf, digits: 8, into: &out)
+        append(labels.subleaf, into: &out)
+        hex(e.subleaf, digits: subleafDigits(e.subleaf), into: &out)
+        append(labels.eax, into: &out)
+        hex(e.registers.eax, digits: 8, into: &out)
+        append(labels.ebx, into: &out)
+        hex(e.registers.ebx, digits: 8, into: &out)
+        append(labels.ecx, into: &out)
+        hex(e.registers.ecx, digits: 8, into: &out)
+        append(labels.edx, into: &out)
+        hex(e.registers.edx, digits: 8, into: &out)
+    }
+
     /// `cpuid -r`: `CPU:` for a single CPU (what `cpuid -1 -r` prints; the number is not kept),
     /// otherwise `CPU N:` per CPU (what `cpuid -r` prints).
     static func renderRaw(_ dump: Dump, into out: inout [UInt8]) {
@@ -128,18 +156,7 @@ public enum DumpWriter {
         for cpu in dump.cpus {
             if single { append("CPU:\n", into: &out) } else { append("CPU \(cpu.number):\n", into: &out) }
             for e in cpu.snapshot.entries {
-                append("   0x", into: &out)
-                hex(e.leaf, digits: 8, into: &out)
-                append(" 0x", into: &out)
-                hex(e.subleaf, digits: subleafDigits(e.subleaf), into: &out)
-                append(": eax=0x", into: &out)
-                hex(e.registers.eax, digits: 8, into: &out)
-                append(" ebx=0x", into: &out)
-                hex(e.registers.ebx, digits: 8, into: &out)
-                append(" ecx=0x", into: &out)
-                hex(e.registers.ecx, digits: 8, into: &out)
-                append(" edx=0x", into: &out)
-                hex(e.registers.edx, digits: 8, into: &out)
+                appendEntry(e, EntryLabels.raw, into: &out)
                 out.append(10)
             }
         }
@@ -201,18 +218,7 @@ public enum DumpWriter {
             append("    {\n      \"cpu\": \(cpu.number),\n      \"entries\": [", into: &out)
             for (k, e) in cpu.snapshot.entries.enumerated() {
                 append(k == 0 ? "\n        " : ",\n        ", into: &out)
-                append("{\"leaf\": \"0x", into: &out)
-                hex(e.leaf, digits: 8, into: &out)
-                append("\", \"subleaf\": \"0x", into: &out)
-                hex(e.subleaf, digits: subleafDigits(e.subleaf), into: &out)
-                append("\", \"eax\": \"0x", into: &out)
-                hex(e.registers.eax, digits: 8, into: &out)
-                append("\", \"ebx\": \"0x", into: &out)
-                hex(e.registers.ebx, digits: 8, into: &out)
-                append("\", \"ecx\": \"0x", into: &out)
-                hex(e.registers.ecx, digits: 8, into: &out)
-                append("\", \"edx\": \"0x", into: &out)
-                hex(e.registers.edx, digits: 8, into: &out)
+                appendEntry(e, EntryLabels.json, into: &out)
                 append(e.significantIndex ? "\", \"indexed\": true}" : "\", \"indexed\": false}", into: &out)
             }
             append(cpu.snapshot.isEmpty ? "]" : "\n      ]", into: &out)
@@ -244,18 +250,7 @@ public enum DumpWriter {
         let comment = (snapshot.brand ?? snapshot.vendor).replacingDoubleDashes()
         append("<!-- \(comment) -->\n<cpudata arch='x86'>\n", into: &out)
         for e in snapshot.entries {
-            append("  <cpuid eax_in='0x", into: &out)
-            hex(e.leaf, digits: 8, into: &out)
-            append("' ecx_in='0x", into: &out)
-            hex(e.subleaf, digits: subleafDigits(e.subleaf), into: &out)
-            append("' eax='0x", into: &out)
-            hex(e.registers.eax, digits: 8, into: &out)
-            append("' ebx='0x", into: &out)
-            hex(e.registers.ebx, digits: 8, into: &out)
-            append("' ecx='0x", into: &out)
-            hex(e.registers.ecx, digits: 8, into: &out)
-            append("' edx='0x", into: &out)
-            hex(e.registers.edx, digits: 8, into: &out)
+            appendEntry(e, EntryLabels.libvirt, into: &out)
             append("'/>\n", into: &out)
         }
         for msr in snapshot.msrs {
