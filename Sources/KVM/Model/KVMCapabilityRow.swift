@@ -1,3 +1,5 @@
+import X86Features
+
 /// How one feature enters KVM's capability word, named after the kernel's macros in cpuid.c.
 ///
 /// Kernels before 6.13 only had `F()` and `SF()` inside the masks and fixed the rest up afterwards with
@@ -55,6 +57,20 @@ public struct KVMCapabilityRow: Hashable, Sendable, CustomStringConvertible {
     public static func aliased(_ macro: String, _ bit: Int) -> Self { Self(macro, bit, .aliased) }
     public static func vendor(_ macro: String, _ bit: Int) -> Self { Self(macro, bit, .vendor) }
     public static func runtime(_ macro: String, _ bit: Int) -> Self { Self(macro, bit, .runtime) }
+
+    /// Rows of words that mirror a kernel capability word name the macro only: the bit is the one Linux's
+    /// tables give it (KVM-only words keep their literal, reverse_cpuid.h's translated bit).
+    public init(_ macro: String, _ kind: KVMCapabilityKind) { self.init(macro, LinuxFeatureField.bit(of: macro), kind) }
+
+    public static func f(_ macro: String) -> Self { Self(macro, .plain) }
+    public static func scattered(_ macro: String) -> Self { Self(macro, .scattered) }
+    public static func x86_64(_ macro: String) -> Self { Self(macro, .x86_64) }
+    public static func emulated(_ macro: String) -> Self { Self(macro, .emulated) }
+    public static func synthesized(_ macro: String) -> Self { Self(macro, .synthesized) }
+    public static func passthrough(_ macro: String) -> Self { Self(macro, .passthrough) }
+    public static func aliased(_ macro: String) -> Self { Self(macro, .aliased) }
+    public static func vendor(_ macro: String) -> Self { Self(macro, .vendor) }
+    public static func runtime(_ macro: String) -> Self { Self(macro, .runtime) }
 
     /// The kernel's spelling, e.g. `SCATTERED_F(SGX_EDECCSSA)`.
     public var description: String { "\(kind.rawValue)(\(macro))" }

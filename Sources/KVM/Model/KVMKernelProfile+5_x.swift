@@ -15,7 +15,7 @@ extension KVMKernelProfile {
         .removeRows(.cpuid_7_0_EBX, ["FDP_EXCPTN_ONLY", "ZERO_FCS_FDS"]),
         .removeRows(.cpuid_7_EDX, ["AMX_BF16", "AMX_TILE", "AMX_INT8"]),
         .removeRows(.cpuid_D_1_EAX, ["XFD"]),
-        .addRows(.cpuid_8000_0001_ECX, [.f("PERFCTR_CORE", 23)]),
+        .addRows(.cpuid_8000_0001_ECX, [.f("PERFCTR_CORE")]),
         .removeRows(.cpuid_8000_0008_EBX, ["PSFD"]),
         .maxExtendedLeaf(0x8000_001F),
         .indexedLeaves([0x4, 0x7, 0xB, 0xD, 0xF, 0x10, 0x12, 0x14, 0x17, 0x18, 0x1F, 0x8000_001D]),

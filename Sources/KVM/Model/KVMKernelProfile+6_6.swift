@@ -8,13 +8,13 @@ extension KVMKernelProfile {
         .release(KernelVersion(6, 6), source: "Linux v6.6 (lxdklp/linux-6.6.y 5fda8f9c): arch/x86/kvm/cpuid.c "
             + "blob 773132c3bf, reverse_cpuid.h b816506783, vmx/vmx.c 72e3943f36, svm/svm.c beea99c8e8, "
             + "asm/sgx.h 6a00697615"),
-        .addRows(.cpuid_7_EDX, [.f("FLUSH_L1D", 28)]),
-        .addRows(.cpuid_7_1_EAX, [.f("FZRM", 10), .f("FSRS", 11), .f("FSRC", 12)]),
+        .addRows(.cpuid_7_EDX, [.f("FLUSH_L1D")]),
+        .addRows(.cpuid_7_1_EAX, [.f("FZRM"), .f("FSRS"), .f("FSRC")]),
         .addRows(.cpuid_7_1_EDX, [.f("AMX_COMPLEX", 8)]),
         .setWord(KVMCapabilityInit(.cpuid_8000_0007_EDX, .kvmDefined, [.scattered("CONSTANT_TSC", 8)]),
                  after: .cpuid_8000_0001_EDX),
         .setWord(KVMCapabilityInit(.cpuid_8000_0021_EAX, .mask, [
-            .f("NO_NESTED_DATA_BP", 0), .f("LFENCE_RDTSC", 2), .f("NULL_SEL_CLR_BASE", 6), .f("AUTOIBRS", 8),
+            .f("NO_NESTED_DATA_BP"), .f("LFENCE_RDTSC"), .f("NULL_SEL_CLR_BASE"), .f("AUTOIBRS"),
         ]), after: .cpuid_8000_001F_EAX),
         .setWord(KVMCapabilityInit(.cpuid_8000_0022_EAX, .kvmDefined, [.f("PERFMON_V2", 0)]),
                  after: .cpuid_8000_0021_EAX),
@@ -51,7 +51,7 @@ extension KVMKernelProfile {
         .release(KernelVersion(6, 12), source: "Linux v6.12 (shilei-massclouds/linux-6.12 2974a9e7): "
             + "arch/x86/kvm/cpuid.c blob 41786b834b, reverse_cpuid.h 0d17d6b706, vmx/vmx.c d28618e927, "
             + "svm/svm.c 9df3e1e5ae, asm/sgx.h 6a00697615"),
-        .addRows(.cpuid_7_1_EAX, [.f("LAM", 26)]),
+        .addRows(.cpuid_7_1_EAX, [.f("LAM")]),
         .addRows(.cpuid_7_1_EDX, [.f("AVX10", 19)]),
         .setWord(KVMCapabilityInit(.cpuid_7_2_EDX, .kvmDefined, [
             .f("INTEL_PSFD", 0), .f("IPRED_CTRL", 1), .f("RRSBA_CTRL", 2), .f("DDPD_U", 3), .f("BHI_CTRL", 4),
@@ -61,7 +61,7 @@ extension KVMKernelProfile {
             .f("AVX10_128", 16), .f("AVX10_256", 17), .f("AVX10_512", 18),
         ]), after: .cpuid_12_EAX),
         .removeRows(.cpuid_8000_001F_EAX, ["SEV", "SEV_ES"]),
-        .addRows(.cpuid_8000_0021_EAX, [.f("WRMSR_XX_BASE_NS", 1)]),
+        .addRows(.cpuid_8000_0021_EAX, [.f("WRMSR_XX_BASE_NS")]),
         .removeAdjustments(["SRSO_NO"]),
         .addAdjustments([
             .init(.checkAndSet, "SBPB", .cpuid_8000_0021_EAX, bit: 27, in: "kvm_set_cpu_caps",
