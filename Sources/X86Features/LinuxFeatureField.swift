@@ -7,11 +7,15 @@ public enum LinuxFeatureField {
     /// CPUID-mirroring word and bit, or its scattered row. nil for a synthetic feature or an unknown name.
     public static func of(_ macro: String) -> CPUIDField? { index[macro] }
 
-    /// The bit of `macro` in its register; a missing name is a mistake in a table of facts, stopped at once.
-    public static func bit(of macro: String) -> Int {
+    /// The field of a macro a table of facts names; a missing name is a mistake in that table, stopped at once
+    /// (the tests build every table).
+    public static func field(_ macro: String) -> CPUIDField {
         guard let field = of(macro) else { preconditionFailure("no carried Linux release maps \(macro) to a CPUID bit") }
-        return field.low
+        return field
     }
+
+    /// The bit of `macro` in its register.
+    public static func bit(of macro: String) -> Int { field(macro).low }
 
     /// Built once from the span tables: later spans (newer releases) win.
     private static let index: [String: CPUIDField] = {

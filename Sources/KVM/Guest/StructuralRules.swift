@@ -9,85 +9,88 @@ import CPUID
 /// with one and not the other is probably a mistake. The converse (EDECCSSA alone) is legitimate and not flagged.
 public enum StructuralRules {
     // MARK: fields the rows name
-    static let sgx = RuleField("SGX", CPUIDField(0x7, 0, .ebx, bit: 2))
-    static let sgxLC = RuleField("SGX_LC", CPUIDField(0x7, 0, .ecx, bit: 30))
-    static let sgx1 = RuleField("SGX1", CPUIDField(0x12, 0, .eax, bit: 0))
-    static let sgx2 = RuleField("SGX2", CPUIDField(0x12, 0, .eax, bit: 1))
+    static let sgx = RuleField(linux: "SGX")
+    static let sgxLC = RuleField(linux: "SGX_LC")
+    static let sgx1 = RuleField(linux: "SGX1")
+    static let sgx2 = RuleField(linux: "SGX2")
+    // SGX leaf functions Linux names no macro for (SDM Vol. 2A, CPUID leaf 12H, sub-leaf 0, EAX).
     static let enclv = RuleField("ENCLV", CPUIDField(0x12, 0, .eax, bit: 5))
     static let enclsC = RuleField("ENCLS_C", CPUIDField(0x12, 0, .eax, bit: 6))
     static let everifyreport2 = RuleField("EVERIFYREPORT2", CPUIDField(0x12, 0, .eax, bit: 7))
-    static let eupdatesvn = RuleField("EUPDATESVN", CPUIDField(0x12, 0, .eax, bit: 10))
-    static let edeccssa = RuleField("EDECCSSA", CPUIDField(0x12, 0, .eax, bit: 11))
+    static let eupdatesvn = RuleField("EUPDATESVN", linux: "SGX_EUPDATESVN")
+    static let edeccssa = RuleField("EDECCSSA", linux: "SGX_EDECCSSA")
+    // SECS fields the SDM enumerates in leaf 12H (Vol. 3D "SGX Resource Enumeration Leaves"); not Linux features.
     static let miscselectExinfo = RuleField("MISCSELECT.EXINFO", CPUIDField(0x12, 0, .ebx, bit: 0))
     static let miscselectCpinfo = RuleField("MISCSELECT.CPINFO", CPUIDField(0x12, 0, .ebx, bit: 1))
     static let maxEnclaveSize = RuleField("MaxEnclaveSize", CPUIDField(0x12, 0, .edx, bits: 15, 0))
     static let aexNotify = RuleField("ATTRIBUTES.AEXNOTIFY", CPUIDField(0x12, 1, .eax, bit: 10))
 
-    static let xsave = RuleField("XSAVE", CPUIDField(0x1, 0, .ecx, bit: 26))
+    static let xsave = RuleField(linux: "XSAVE")
     /// CR4.OSXSAVE as CPUID reflects it; a host snapshot carries the host's 1.
-    static let osxsave = RuleField("OSXSAVE", CPUIDField(0x1, 0, .ecx, bit: 27))
+    static let osxsave = RuleField(linux: "OSXSAVE")
     static let xsaveExtensions: [RuleField] = [
-        RuleField("XSAVEOPT", CPUIDField(0xD, 1, .eax, bit: 0)),
-        RuleField("XSAVEC", CPUIDField(0xD, 1, .eax, bit: 1)),
-        RuleField("XGETBV1", CPUIDField(0xD, 1, .eax, bit: 2)),
-        RuleField("XSAVES", CPUIDField(0xD, 1, .eax, bit: 3)),
+        RuleField(linux: "XSAVEOPT"),
+        RuleField(linux: "XSAVEC"),
+        RuleField(linux: "XGETBV1"),
+        RuleField(linux: "XSAVES"),
     ]
 
     /// VEX-encoded 128/256-bit instructions: they need YMM state (XCR0 bits 1 and 2).
     static let avxFamily: [RuleField] = [
-        RuleField("FMA", CPUIDField(0x1, 0, .ecx, bit: 12)),
-        RuleField("AVX", CPUIDField(0x1, 0, .ecx, bit: 28)),
-        RuleField("F16C", CPUIDField(0x1, 0, .ecx, bit: 29)),
-        RuleField("AVX2", CPUIDField(0x7, 0, .ebx, bit: 5)),
-        RuleField("VAES", CPUIDField(0x7, 0, .ecx, bit: 9)),
-        RuleField("VPCLMULQDQ", CPUIDField(0x7, 0, .ecx, bit: 10)),
-        RuleField("SHA512", CPUIDField(0x7, 1, .eax, bit: 0)),
-        RuleField("SM3", CPUIDField(0x7, 1, .eax, bit: 1)),
-        RuleField("SM4", CPUIDField(0x7, 1, .eax, bit: 2)),
-        RuleField("AVX_VNNI", CPUIDField(0x7, 1, .eax, bit: 4)),
-        RuleField("AVX_IFMA", CPUIDField(0x7, 1, .eax, bit: 23)),
+        RuleField(linux: "FMA"),
+        RuleField(linux: "AVX"),
+        RuleField(linux: "F16C"),
+        RuleField(linux: "AVX2"),
+        RuleField(linux: "VAES"),
+        RuleField(linux: "VPCLMULQDQ"),
+        RuleField(linux: "SHA512"),
+        RuleField(linux: "SM3"),
+        RuleField(linux: "SM4"),
+        RuleField(linux: "AVX_VNNI"),
+        RuleField(linux: "AVX_IFMA"),
+        // 7.1 EDX bits Linux keeps as KVM-only features, without an X86_FEATURE macro (SDM Vol. 2A, leaf 07H sub-leaf 1 EDX).
         RuleField("AVX_VNNI_INT8", CPUIDField(0x7, 1, .edx, bit: 4)),
         RuleField("AVX_NE_CONVERT", CPUIDField(0x7, 1, .edx, bit: 5)),
         RuleField("AVX_VNNI_INT16", CPUIDField(0x7, 1, .edx, bit: 10)),
-        RuleField("XOP", CPUIDField(0x8000_0001, 0, .ecx, bit: 11)),
-        RuleField("FMA4", CPUIDField(0x8000_0001, 0, .ecx, bit: 16)),
+        RuleField(linux: "XOP"),
+        RuleField(linux: "FMA4"),
     ]
 
     /// EVEX-encoded instructions: they also need opmask, ZMM_Hi256 and Hi16_ZMM state (XCR0 bits 5-7).
     static let avx512Family: [RuleField] = [
-        RuleField("AVX512F", CPUIDField(0x7, 0, .ebx, bit: 16)),
-        RuleField("AVX512DQ", CPUIDField(0x7, 0, .ebx, bit: 17)),
-        RuleField("AVX512IFMA", CPUIDField(0x7, 0, .ebx, bit: 21)),
-        RuleField("AVX512PF", CPUIDField(0x7, 0, .ebx, bit: 26)),
-        RuleField("AVX512ER", CPUIDField(0x7, 0, .ebx, bit: 27)),
-        RuleField("AVX512CD", CPUIDField(0x7, 0, .ebx, bit: 28)),
-        RuleField("AVX512BW", CPUIDField(0x7, 0, .ebx, bit: 30)),
-        RuleField("AVX512VL", CPUIDField(0x7, 0, .ebx, bit: 31)),
-        RuleField("AVX512_VBMI", CPUIDField(0x7, 0, .ecx, bit: 1)),
-        RuleField("AVX512_VBMI2", CPUIDField(0x7, 0, .ecx, bit: 6)),
-        RuleField("AVX512_VNNI", CPUIDField(0x7, 0, .ecx, bit: 11)),
-        RuleField("AVX512_BITALG", CPUIDField(0x7, 0, .ecx, bit: 12)),
-        RuleField("AVX512_VPOPCNTDQ", CPUIDField(0x7, 0, .ecx, bit: 14)),
-        RuleField("AVX512_4VNNIW", CPUIDField(0x7, 0, .edx, bit: 2)),
-        RuleField("AVX512_4FMAPS", CPUIDField(0x7, 0, .edx, bit: 3)),
-        RuleField("AVX512_VP2INTERSECT", CPUIDField(0x7, 0, .edx, bit: 8)),
-        RuleField("AVX512_FP16", CPUIDField(0x7, 0, .edx, bit: 23)),
-        RuleField("AVX512_BF16", CPUIDField(0x7, 1, .eax, bit: 5)),
-        RuleField("AVX10", CPUIDField(0x7, 1, .edx, bit: 19)),
+        RuleField(linux: "AVX512F"),
+        RuleField(linux: "AVX512DQ"),
+        RuleField(linux: "AVX512IFMA"),
+        RuleField(linux: "AVX512PF"),
+        RuleField(linux: "AVX512ER"),
+        RuleField(linux: "AVX512CD"),
+        RuleField(linux: "AVX512BW"),
+        RuleField(linux: "AVX512VL"),
+        RuleField("AVX512_VBMI", linux: "AVX512VBMI"),
+        RuleField(linux: "AVX512_VBMI2"),
+        RuleField(linux: "AVX512_VNNI"),
+        RuleField(linux: "AVX512_BITALG"),
+        RuleField(linux: "AVX512_VPOPCNTDQ"),
+        RuleField(linux: "AVX512_4VNNIW"),
+        RuleField(linux: "AVX512_4FMAPS"),
+        RuleField(linux: "AVX512_VP2INTERSECT"),
+        RuleField(linux: "AVX512_FP16"),
+        RuleField(linux: "AVX512_BF16"),
+        RuleField("AVX10", CPUIDField(0x7, 1, .edx, bit: 19)),  // KVM-only in Linux (SDM Vol. 2A, leaf 07H sub-leaf 1 EDX[19])
     ]
 
     /// Tile instructions: they need XTILECFG and XTILEDATA state (XCR0 bits 17-18).
     static let amxFamily: [RuleField] = [
-        RuleField("AMX_BF16", CPUIDField(0x7, 0, .edx, bit: 22)),
-        RuleField("AMX_TILE", CPUIDField(0x7, 0, .edx, bit: 24)),
-        RuleField("AMX_INT8", CPUIDField(0x7, 0, .edx, bit: 25)),
-        RuleField("AMX_FP16", CPUIDField(0x7, 1, .eax, bit: 21)),
-        RuleField("AMX_COMPLEX", CPUIDField(0x7, 1, .edx, bit: 8)),
+        RuleField(linux: "AMX_BF16"),
+        RuleField(linux: "AMX_TILE"),
+        RuleField(linux: "AMX_INT8"),
+        RuleField(linux: "AMX_FP16"),
+        RuleField("AMX_COMPLEX", CPUIDField(0x7, 1, .edx, bit: 8)),  // KVM-only in Linux (SDM Vol. 2A, leaf 07H sub-leaf 1 EDX[8])
     ]
 
-    static let mpx = RuleField("MPX", CPUIDField(0x7, 0, .ebx, bit: 14))
-    static let pku = RuleField("PKU", CPUIDField(0x7, 0, .ecx, bit: 3))
-    static let apx = RuleField("APX_F", CPUIDField(0x7, 1, .edx, bit: 21))
+    static let mpx = RuleField(linux: "MPX")
+    static let pku = RuleField(linux: "PKU")
+    static let apx = RuleField("APX_F", linux: "APX")
 
     /// Every AVX-, AVX-512- and AMX-family field: what `--disable xsave` must leave clear.
     public static let xsaveDependentFields: [RuleField] = avxFamily + avx512Family + amxFamily

@@ -17,10 +17,12 @@ public struct SGXPlatform: Hashable, Sendable {
         self.aexNotifyAttribute = aexNotifyAttribute
     }
 
-    public static let sgx1Field = CPUIDField(0x12, 0, .eax, bit: 0)
-    public static let edeccssaField = CPUIDField(0x12, 0, .eax, bit: 11)
+    // Linux names these; their coordinates come from its tables.
+    public static let sgx1Field = LinuxFeatureField.field("SGX1")
+    public static let edeccssaField = LinuxFeatureField.field("SGX_EDECCSSA")
+    public static let sgxField = LinuxFeatureField.field("SGX")
+    /// SECS.ATTRIBUTES.AEXNOTIFY as leaf 12H sub-leaf 1 EAX enumerates it (SDM Vol. 3D); no Linux feature.
     public static let aexNotifyAttributeField = CPUIDField(0x12, 1, .eax, bit: 10)
-    public static let sgxField = CPUIDField(0x7, 0, .ebx, bit: 2)
 
     /// Reads the view; leaf 0x12 counts only when 7.0 EBX[2] (SGX) is set and leaf 0x12 is in range.
     public init(_ snapshot: Snapshot) {

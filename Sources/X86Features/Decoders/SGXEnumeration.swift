@@ -32,8 +32,8 @@ public struct SGXEnumeration: Hashable, Sendable {
         }
     }
 
-    public static let sgxField = CPUIDField(0x7, 0, .ebx, bit: 2)
-    public static let launchControlField = CPUIDField(0x7, 0, .ecx, bit: 30)
+    public static let sgxField = LinuxFeatureField.field("SGX")
+    public static let launchControlField = LinuxFeatureField.field("SGX_LC")
 
     /// CPUID.(EAX=12H,ECX=0):EAX, one row per defined bit.
     public static let capabilityBits: [Bit] = [
