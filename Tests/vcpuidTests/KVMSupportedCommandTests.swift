@@ -122,6 +122,22 @@ final class KVMSupportedCommandTests: XCTestCase {
         XCTAssertEqual(leaf0["indexed"] as? Bool, false)
     }
 
+    func testFeatureMSRsAreListedAndCarriedInJSON() throws {
+        guard FileManager.default.fileExists(atPath: "/dev/kvm") else { throw XCTSkip("/dev/kvm is absent on this machine") }
+        let table = try CLI.run(["kvm", "supported", "--msrs"])
+        XCTAssertEqual(table.status, 0, table.stderr)
+        let header = try XCTUnwrap(table.stdout.split(separator: "\n").first { $0.hasPrefix("KVM_GET_MSR_FEATURE_INDEX_LIST: ") })
+        let count = Int(header.split(separator: " ")[1]) ?? -1
+        XCTAssertGreaterThan(count, 0, String(header))
+        let json = try CLI.run(["kvm", "supported", "--msrs", "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let cpus = try XCTUnwrap(object?["cpus"] as? [[String: Any]])
+        let msrs = try XCTUnwrap(cpus.first?["msrs"] as? [[String: Any]])
+        XCTAssertEqual(msrs.count, count, "the JSON carries every MSR the table lists")
+        let raw = try CLI.run(["kvm", "supported", "--msrs", "--format", "raw"])
+        XCTAssertTrue(raw.stderr.contains("note: \(count) MSR"), "raw text says what it left out: \(raw.stderr)")
+    }
+
     func testMissingDeviceFailsWithAdvice() throws {
         let result = try CLI.run(["kvm", "supported", "--device", "/nonexistent/kvm"])
         XCTAssertNotEqual(result.status, 0)

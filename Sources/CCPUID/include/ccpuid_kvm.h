@@ -43,6 +43,8 @@ static inline unsigned long ccpuid_KVM_SET_REGS(void) { return KVM_SET_REGS; }
 static inline unsigned long ccpuid_KVM_GET_SREGS(void) { return KVM_GET_SREGS; }
 static inline unsigned long ccpuid_KVM_SET_SREGS(void) { return KVM_SET_SREGS; }
 static inline unsigned long ccpuid_KVM_RUN(void) { return KVM_RUN; }
+static inline unsigned long ccpuid_KVM_GET_MSR_FEATURE_INDEX_LIST(void) { return KVM_GET_MSR_FEATURE_INDEX_LIST; }
+static inline unsigned long ccpuid_KVM_GET_MSRS(void) { return KVM_GET_MSRS; }
 
 // MARK: constants
 static inline int ccpuid_KVM_API_VERSION(void) { return KVM_API_VERSION; }
@@ -55,6 +57,7 @@ static inline int ccpuid_KVM_CAP_NR_MEMSLOTS(void) { return KVM_CAP_NR_MEMSLOTS;
 static inline int ccpuid_KVM_CAP_IMMEDIATE_EXIT(void) { return KVM_CAP_IMMEDIATE_EXIT; }
 static inline int ccpuid_KVM_CAP_USER_MEMORY(void) { return KVM_CAP_USER_MEMORY; }
 static inline int ccpuid_KVM_CAP_INTERNAL_ERROR_DATA(void) { return KVM_CAP_INTERNAL_ERROR_DATA; }
+static inline int ccpuid_KVM_CAP_GET_MSR_FEATURES(void) { return KVM_CAP_GET_MSR_FEATURES; }
 
 static inline uint32_t ccpuid_KVM_EXIT_UNKNOWN(void) { return KVM_EXIT_UNKNOWN; }
 static inline uint32_t ccpuid_KVM_EXIT_EXCEPTION(void) { return KVM_EXIT_EXCEPTION; }
@@ -85,6 +88,12 @@ static inline void *ccpuid_kvm_mmap_anonymous(size_t length) {
 static inline int ccpuid_kvm_map_failed(const void *address) { return address == MAP_FAILED; }
 
 // MARK: struct kvm_cpuid2 (a flexible array, so its size and entries are computed here)
+// MARK: MSR lists (flexible arrays)
+static inline size_t ccpuid_kvm_msr_list_size(uint32_t count) { return sizeof(struct kvm_msr_list) + count * sizeof(__u32); }
+static inline __u32 *ccpuid_kvm_msr_list_indices(struct kvm_msr_list *list) { return list->indices; }
+static inline size_t ccpuid_kvm_msrs_size(uint32_t count) { return sizeof(struct kvm_msrs) + count * sizeof(struct kvm_msr_entry); }
+static inline struct kvm_msr_entry *ccpuid_kvm_msrs_entries(struct kvm_msrs *msrs) { return msrs->entries; }
+
 static inline size_t ccpuid_kvm_cpuid2_size(uint32_t nent) {
     return sizeof(struct kvm_cpuid2) + (size_t)nent * sizeof(struct kvm_cpuid_entry2);
 }

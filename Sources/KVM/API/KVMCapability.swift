@@ -13,6 +13,7 @@ public struct KVMCapability: RawRepresentable, Hashable, Sendable, CustomStringC
     public static let immediateExit = KVMCapability(rawValue: ccpuid_KVM_CAP_IMMEDIATE_EXIT())
     public static let userMemory = KVMCapability(rawValue: ccpuid_KVM_CAP_USER_MEMORY())
     public static let internalErrorData = KVMCapability(rawValue: ccpuid_KVM_CAP_INTERNAL_ERROR_DATA())
+    public static let featureMSRs = KVMCapability(rawValue: ccpuid_KVM_CAP_GET_MSR_FEATURES())
 
     public var description: String {
         switch self {
@@ -24,6 +25,7 @@ public struct KVMCapability: RawRepresentable, Hashable, Sendable, CustomStringC
         case .immediateExit: "KVM_CAP_IMMEDIATE_EXIT"
         case .userMemory: "KVM_CAP_USER_MEMORY"
         case .internalErrorData: "KVM_CAP_INTERNAL_ERROR_DATA"
+        case .featureMSRs: "KVM_CAP_GET_MSR_FEATURES"
         default: "KVM capability \(rawValue)"
         }
     }

@@ -22,6 +22,9 @@ struct KVMRequest: Sendable {
     static let getSregs = KVMRequest(name: "KVM_GET_SREGS", number: ccpuid_KVM_GET_SREGS())
     static let setSregs = KVMRequest(name: "KVM_SET_SREGS", number: ccpuid_KVM_SET_SREGS())
     static let run = KVMRequest(name: "KVM_RUN", number: ccpuid_KVM_RUN())
+    static let getMSRFeatureIndexList = KVMRequest(name: "KVM_GET_MSR_FEATURE_INDEX_LIST",
+                                                   number: ccpuid_KVM_GET_MSR_FEATURE_INDEX_LIST())
+    static let getMSRs = KVMRequest(name: "KVM_GET_MSRS", number: ccpuid_KVM_GET_MSRS())
 
     /// Issues the ioctl with a pointer argument. EINTR is retried unless the caller wants to see it
     /// (KVM_RUN, where EINTR is how a timeout stops the guest).

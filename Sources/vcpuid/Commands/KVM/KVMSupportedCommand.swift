@@ -1,6 +1,7 @@
 import ArgumentParser
 import CPUID
 import KVM
+import X86Features
 
 /// `vcpuid kvm supported`: KVM_GET_SUPPORTED_CPUID (or KVM_GET_EMULATED_CPUID) of this machine.
 struct KVMSupportedCommand: ParsableCommand {
@@ -46,6 +47,9 @@ struct KVMSupportedCommand: ParsableCommand {
     @Option(help: "The KVM device to open.")
     var device = "/dev/kvm"
 
+    @Flag(help: "Also list the feature MSRs (KVM_GET_MSR_FEATURE_INDEX_LIST) with the value KVM_GET_MSRS gives each; JSON, AIDA64 and libvirt output carry them.")
+    var msrs = false
+
     func validate() throws {
         if let cpu, cpu < 0 { throw ValidationError("--cpu must be a CPU number (0 or more), not \(cpu)") }
     }
@@ -58,13 +62,26 @@ struct KVMSupportedCommand: ParsableCommand {
         } else {
             query = emulated ? try system.emulatedCPUIDQuery() : try system.supportedCPUIDQuery()
         }
+        let featureMSRs = msrs ? try system.featureMSRs() : []
         let chosen = output.chosen
         guard let dumpFormat = chosen.dumpFormat else {
             print(renderTable(query), terminator: "")
+            if msrs { print(renderMSRs(featureMSRs), terminator: "") }
             return
         }
-        let dump = Dump(snapshot: query.snapshot, origin: emulated ? .kvmEmulated : .kvmSupported)
-        print(try DumpWriter.render(dump, as: dumpFormat), terminator: "")
+        let dump = Dump(snapshot: Snapshot(query.snapshot.entries, msrs: featureMSRs),
+                        origin: emulated ? .kvmEmulated : .kvmSupported)
+        print(try OutputDumpFormat(dumpFormat).render(dump), terminator: "")
+    }
+
+    /// The feature MSRs in KVM's order, named where Linux names them.
+    private func renderMSRs(_ msrs: [MSR]) -> String {
+        var rows = [["index", "name", "value"]]
+        for msr in msrs {
+            rows.append([Hex.word(msr.index), FeatureMSRNames.name(of: msr.index), msr.value.description])
+        }
+        return "\nKVM_GET_MSR_FEATURE_INDEX_LIST: \(msrs.count) MSRs, values from KVM_GET_MSRS on \(device)\n"
+            + alignedColumns(rows) + "\n"
     }
 
     /// One row per entry in KVM's own order, flags spelled out.
