@@ -16,6 +16,14 @@ public enum DumpFormat: String, CaseIterable, Hashable, Sendable, CustomStringCo
 
     public var description: String { rawValue }
 
+    /// Whether the written format has a place for MSRs (libvirt's `<msr>` for read values only).
+    public var carriesMSRs: Bool {
+        switch self {
+        case .json, .aida, .libvirt: true
+        case .cpuidRaw, .libcpuid, .firecracker: false
+        }
+    }
+
     /// Formats vcpuid can write.
     public static let writable: [DumpFormat] = [.cpuidRaw, .json, .aida, .libvirt]
 

@@ -18,6 +18,9 @@ public enum LiveSourceError: Error, Hashable, Sendable, CustomStringConvertible 
     case devCPUPermission(path: String)
     case devCPUOpen(path: String, errno: Int32)
     case devCPURead(path: String, key: LeafKey, errno: Int32)
+    case msrDeviceMissing(path: String)
+    case msrDevicePermission(path: String)
+    case msrRead(path: String, index: UInt32, errno: Int32)
 
     public var description: String {
         switch self {
@@ -35,6 +38,12 @@ public enum LiveSourceError: Error, Hashable, Sendable, CustomStringConvertible 
             "\(path) is not readable: run as root (it needs CAP_SYS_RAWIO), or use --source cpuid"
         case let .devCPUOpen(path, errno):
             "cannot open \(path): \(Errno(errno))"
+        case let .msrDeviceMissing(path):
+            "\(path) does not exist: load the kernel's msr driver with `modprobe msr` (KVM's feature MSRs need no driver: `vcpuid kvm supported --msrs`)"
+        case let .msrDevicePermission(path):
+            "\(path) is not readable: run as root (it needs CAP_SYS_RAWIO)"
+        case let .msrRead(path, index, errno):
+            "reading MSR \(Hex.word(index)) from \(path) failed: \(Errno(errno))"
         case let .devCPURead(path, key, errno):
             "reading leaf \(key) from \(path) failed: \(Errno(errno))"
         }

@@ -64,4 +64,20 @@ final class DumpMSRCommandTests: XCTestCase {
         XCTAssertTrue(lines[0].hasPrefix("<stdin>:1:1: error: unrecognized dump format"), result.stderr)
         XCTAssertTrue(lines[1].contains("raw (cpuid -r): line 1: `Hardware report`"), result.stderr)
     }
+
+    func testMSRFlagsOfDump() throws {
+        let dropped = try CLI.run(["dump", Self.fixture("aida-shapes", "msr-sections.txt"), "--all-cpus", "--format", "json", "--no-msrs"])
+        XCTAssertEqual(dropped.status, 0, dropped.stderr)
+        XCTAssertFalse(dropped.stdout.contains("\"msrs\""))
+        let onFile = try CLI.run(["dump", Self.fixture("aida-shapes", "msr-sections.txt"), "--msrs"])
+        XCTAssertEqual(onFile.status, 64, "--msrs reads the live CPU")
+        if !FileManager.default.fileExists(atPath: "/dev/cpu/0/msr") {
+            let live = try CLI.run(["dump", "--msrs"])
+            XCTAssertEqual(live.status, 2)
+            XCTAssertTrue(live.stderr.contains("/dev/cpu/0/msr does not exist: load the kernel's msr driver"), live.stderr)
+            let quiet = try CLI.run(["dump", "--format", "json"])
+            XCTAssertEqual(quiet.status, 0, "without --msrs a missing driver is no error")
+            XCTAssertFalse(quiet.stdout.contains("\"msrs\""))
+        }
+    }
 }
