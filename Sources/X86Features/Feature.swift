@@ -57,11 +57,12 @@ public struct Feature: Hashable, Sendable, CustomStringConvertible {
     /// Where the bit comes from in this kernel; nil when the kernel does not define it.
     public func origin(in kernel: KernelProfile) -> FeatureOrigin? {
         guard let row = row(in: kernel) else { return nil }
-        return Self.origin(kind: kind, row: row, scattered: kernel.scattered.filter { $0.name == name }.map(\.field))
+        return Self.origin(kind: kind, row: row, scattered: kernel.scattered.filter { $0.name == name }.map(\.field),
+                           kernel: kernel.version)
     }
 
     /// The origin of a header row given the scattered fields that name it.
-    static func origin(kind: Kind, row: KernelProfile.Row, scattered: [CPUIDField]) -> FeatureOrigin {
+    static func origin(kind: Kind, row: KernelProfile.Row, scattered: [CPUIDField], kernel: KernelVersion? = nil) -> FeatureOrigin {
         if kind == .bug {
             return .bug(SyntheticReason(.model, "set by the kernel's vulnerability tables (vendor, family, model, "
                 + "stepping) and IA32_ARCH_CAPABILITIES/microcode state (common.c cpu_set_bug_bits)"))
@@ -70,7 +71,14 @@ public struct Feature: Hashable, Sendable, CustomStringConvertible {
         if let source = CapabilityWordSource.of(word: row.word), let field = source.field(bit: row.bit) {
             return .cpuid(field)
         }
-        if let reason = SyntheticFeatureReasons.table[row.name] { return .synthetic(reason) }
+        if var reason = SyntheticFeatureReasons.table[row.name] {
+            // The rules that derive a feature are the one home of its conditions.
+            if reason.detail.isEmpty {
+                let inKernel = SyntheticRules.conditions(setting: row.name, in: kernel)
+                reason.detail = (inKernel.isEmpty ? SyntheticRules.conditions(setting: row.name, in: nil) : inKernel).joined(separator: "; ")
+            }
+            return .synthetic(reason)
+        }
         return .synthetic(SyntheticReason(.runtime, "set by kernel code at run time"))
     }
 

@@ -65,4 +65,7 @@ public struct SyntheticReason: Hashable, Sendable {
         self.category = category
         self.detail = detail
     }
+
+    /// A feature `SyntheticRules` derives: the detail is filled from the rules' conditions.
+    init(_ category: Category) { self.init(category, "") }
 }

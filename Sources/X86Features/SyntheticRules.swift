@@ -38,6 +38,14 @@ private func before(_ major: Int, _ minor: Int) -> ClosedRange<KernelVersion> {
 }
 
 enum SyntheticRules {
+    /// The conditions under which the rules set `name` (in `kernel`, or in any kernel), in the kernel's order.
+    static func conditions(setting name: String, in kernel: KernelVersion?) -> [String] {
+        all.filter { rule in
+            guard case let .set(names) = rule.action, names.contains(name) else { return false }
+            return kernel.map { rule.kernels.contains($0.release) } ?? true
+        }.map(\.why)
+    }
+
     /// In the order the kernel runs them (common.c, then the vendor's early_init/init, then topology).
     static let all: [SyntheticRule] = common + speculation + amd + intel + centaurZhaoxin + topology + notAffected + bugs
 
