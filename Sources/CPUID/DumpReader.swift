@@ -27,7 +27,7 @@ public enum DumpReader {
     /// holds are parsed whatever their size.
     public static func parse(bytes: [UInt8], name: String, format: DumpFormat? = nil,
                              base: Snapshot? = nil) throws(DumpError) -> Dump {
-        try bytes.withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<UInt8>) throws(DumpError) -> Dump in
+        try TextEncoding.normalized(bytes).withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<UInt8>) throws(DumpError) -> Dump in
             let chosen: DumpFormat
             if let format {
                 chosen = format

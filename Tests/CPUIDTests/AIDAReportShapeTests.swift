@@ -144,6 +144,17 @@ final class AIDAReportShapeTests: XCTestCase {
         XCTAssertEqual(dump.first.msr(0xC001_0015), .value(0x0100_0010))
     }
 
+    func testByteOrderMarksAndUTF16AsWindowsToolsSaveThem() throws {
+        let text = "CPUID 00000000: 00000001-68747541-444D4163-69746E65\r\nCPUID 00000001: 00000F48-00000800-00000000-078BFBFF\r\n"
+        let withMark = try DumpReader.parse(bytes: [0xEF, 0xBB, 0xBF] + Array(text.utf8), name: "bom.txt")
+        XCTAssertEqual(withMark.first.keys, [LeafKey(0), LeafKey(1)], "the first line is read past the UTF-8 mark")
+        var utf16: [UInt8] = [0xFF, 0xFE]
+        for unit in text.utf16 { utf16 += [UInt8(unit & 0xff), UInt8(unit >> 8)] }
+        let wide = try DumpReader.parse(bytes: utf16, name: "unicode.txt")
+        XCTAssertEqual(wide.first, withMark.first, "UTF-16 (Notepad's Unicode) reads like UTF-8")
+        guard case .file(_, .aida) = wide.origin else { return XCTFail("detected as \(wide.origin)") }
+    }
+
     // MARK: errors
 
     func testADamagedRegisterLineIsAnErrorWithItsPosition() throws {
