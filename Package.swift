@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "X86Features", targets: ["X86Features"]),
         .library(name: "KVM", targets: ["KVM"]),
         .library(name: "SGX", targets: ["SGX"]),
+        .library(name: "Fleet", targets: ["Fleet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -19,10 +20,14 @@ let package = Package(
         .target(name: "X86Features", dependencies: ["CPUID"]),
         .target(name: "KVM", dependencies: ["CCPUID", "CPUID", "X86Features"]),
         .target(name: "SGX", dependencies: ["CPUID", "X86Features"]),
+        .target(
+            name: "Fleet",
+            dependencies: ["CPUID", "X86Features", "KVM"]
+        ),
         .executableTarget(
             name: "vcpuid",
             dependencies: [
-                "CPUID", "X86Features", "KVM", "SGX",
+                "CPUID", "X86Features", "KVM", "SGX", "Fleet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -30,6 +35,7 @@ let package = Package(
         .testTarget(name: "X86FeaturesTests", dependencies: ["X86Features"], path: "Tests/X86FeaturesTests"),
         .testTarget(name: "KVMTests", dependencies: ["KVM"], path: "Tests/KVMTests"),
         .testTarget(name: "SGXTests", dependencies: ["SGX"], path: "Tests/SGXTests"),
+        .testTarget(name: "FleetTests", dependencies: ["Fleet"], path: "Tests/FleetTests"),
         .testTarget(name: "vcpuidTests", dependencies: ["vcpuid"], path: "Tests/vcpuidTests"),
     ],
     swiftLanguageModes: [.v6]

@@ -19,6 +19,10 @@ struct VCPUID: ParsableCommand {
             SGXCommand.self,
             KVMCommand.self,
             GuestCommand.self,
+            DiffCommand.self,
+            BaselineCommand.self,
+            CompareCommand.self,
+            LabelsCommand.self,
         ],
         defaultSubcommand: ReportCommand.self
     )

@@ -1,0 +1,150 @@
+import ArgumentParser
+import CPUID
+import Fleet
+import X86Features
+
+extension BaselineView: ExpressibleByArgument {}
+
+/// `vcpuid baseline FILES...`: the guest CPU every input can run, streamed over any number of dumps.
+struct BaselineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "baseline",
+        abstract: "The guest CPU every input can run: the common features, with the reason for every one lost.",
+        discussion: """
+            Feature registers are ANDed, maximum leaves are the minimum, then Linux's dependency table \
+            clears what depends on a lost feature (losing AVX512F loses AVX512VL ...), and leaf 0xD is \
+            recomputed for the common XSAVE components. Family/model/stepping, brand, cache and topology \
+            leaves come from the input with the lowest (family, model, stepping); hypervisor leaves are \
+            dropped. Vendors must agree. Inputs are read one at a time: directories are walked, and \
+            --files-from reads a list, so hundreds of thousands of dumps need no more memory than one.
+
+            --view raw intersects raw CPUID; linux what the kernel enables on each input; kvm what that \
+            kernel's KVM offers a guest on each input (vcpuid's model, --kernel V). --format writes the \
+            guest table as `vcpuid dump` does; give it to `guest show|verify|export --base FILE`.
+
+            Examples:
+              vcpuid baseline hosts/                      a summary: level, features, what was lost and who lacks it
+              vcpuid baseline a.cpuid b.cpuid --view kvm --kernel 6.1 --migratable --format json > guest.json
+            """
+    )
+
+    @Argument(help: "Dump files or directories of dumps.")
+    var files: [String] = []
+
+    @Option(name: .customLong("files-from"), help: "Read more dump paths from this file, one a line ('-': standard input).")
+    var filesFrom: String?
+
+    @Option(help: "Which CPUID of each input to intersect: raw, linux or kvm.")
+    var view: BaselineView = .raw
+
+    @Option(help: "The kernel version for the linux and kvm views and the dependency table (default: the newest modelled).")
+    var kernel: String?
+
+    @Flag(help: "Drop what libvirt marks not migratable (invtsc, xsaves).")
+    var migratable = false
+
+    @Option(help: "Write the guest table in this dump format (raw, json, aida, libvirt) instead of the summary.")
+    var format: OutputDumpFormat?
+
+    @Option(help: "With --format, write to this file instead of standard output.")
+    var output: String?
+
+    @Flag(help: "Print the summary as JSON.")
+    var json = false
+
+    func validate() throws {
+        if files.isEmpty, filesFrom == nil { throw ValidationError("give dump files or directories, or --files-from") }
+        if let format { try format.checkWritable() }
+        if json, format != nil { throw ValidationError("--json prints the summary and --format the table; give one of them") }
+    }
+
+    func run() throws {
+        let profile = try FleetInputs.kernel(kernel)
+        let paths = try FleetInputs.paths(files, listFile: filesFrom)
+        var accumulator = BaselineAccumulator()
+        var progress = ProgressLine(total: paths.count, noun: "dumps")
+        for (i, path) in paths.enumerated() {
+            let snapshot = try DumpReader.read(path: path).first
+            accumulator.add(view.apply(to: snapshot, kernel: profile), name: path)
+            progress.update(i + 1)
+        }
+        progress.finish()
+        let baseline = try accumulator.result(kernel: profile, migratable: migratable)
+        let title = "baseline of \(baseline.inputCount) input\(baseline.inputCount == 1 ? "" : "s") (\(view.rawValue) view, Linux \(profile.version))"
+        if let format {
+            try OutputDestination.emit(try format.render(baseline.dump(origin: title)), to: output)
+        } else if json {
+            print(try prettyJSON(BaselineDocument(baseline, view: view, kernel: profile, migratable: migratable)))
+        } else {
+            print(Self.summary(baseline, title: title, migratable: migratable), terminator: "")
+        }
+    }
+
+    static func summary(_ baseline: Baseline, title: String, migratable: Bool) -> String {
+        var lines = ["\(title)\(migratable ? ", migratable" : "")", "vendor: \(baseline.vendor)"]
+        let level = baseline.level.map(\.description) ?? "below x86-64-v1"
+        if let next = MicroarchitectureLevel.missingForNext(in: baseline.table) {
+            lines.append("level: \(level) (\(next.level) needs \(next.missing.joined(separator: ", ")))")
+        } else {
+            lines.append("level: \(level)")
+        }
+        lines.append("identity, caches and topology from: \(baseline.representative) (\(baseline.table.signature))")
+        let features = baseline.features
+        lines.append("features (\(features.count)): " + features.map { $0.qemuName ?? $0.linuxName }.joined(separator: " "))
+        lines.append("lost (\(baseline.lost.count)):")
+        var rows: [[String]] = []
+        for item in baseline.lost {
+            let name = item.qemu.map { $0 == item.linux ? item.linux : "\(item.linux) (QEMU \($0))" } ?? item.linux
+            rows.append(["  " + name, LostFeatureText.reason(item, inputs: baseline.inputCount)])
+        }
+        if !rows.isEmpty { lines.append(alignedColumns(rows)) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// The words every lost-feature line uses, in `baseline` and `fleet baseline` alike.
+enum LostFeatureText {
+    static func reason(_ item: LostFeature, inputs: Int) -> String {
+        switch item.reason {
+        case .lackedByInputs:
+            let more = item.lackingCount > item.lacking.count ? ", …" : ""
+            return "lacked by \(item.lackingCount) of \(inputs): \(item.lacking.joined(separator: ", "))\(more)"
+        case .dependency:
+            return "dependency: cleared with \(item.cause ?? "a lost feature")"
+        case .xsaveComponent:
+            return "XSAVE state component \(item.cause ?? "") not common to all inputs"
+        case .notMigratable:
+            return "not migratable (--migratable)"
+        }
+    }
+}
+
+/// `baseline --json`.
+struct BaselineDocument: Encodable {
+    struct Named: Encodable {
+        var linux: String
+        var qemu: String?
+    }
+
+    var inputs: Int
+    var vendor: String
+    var view: String
+    var kernel: String
+    var migratable: Bool
+    var level: String?
+    var representative: String
+    var features: [Named]
+    var lost: [LostFeature]
+
+    init(_ baseline: Baseline, view: BaselineView, kernel: KernelProfile, migratable: Bool) {
+        inputs = baseline.inputCount
+        vendor = baseline.vendor
+        self.view = view.rawValue
+        self.kernel = kernel.version.description
+        self.migratable = migratable
+        level = baseline.level?.description
+        representative = baseline.representative
+        features = baseline.features.map { Named(linux: $0.linuxName, qemu: $0.qemuName) }
+        lost = baseline.lost
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import CPUID
+import Fleet
+
+/// `vcpuid compare GUEST HOST`: can this guest start on that host, and be live-migrated there?
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Can a guest with this CPUID start on that host, and be live-migrated there?",
+        discussion: """
+            GUEST is a guest table in any dump format (vcpuid JSON, cpuid -r, libvirt cpudata XML, a \
+            Firecracker template or fingerprint — a template's unspecified bits are taken from HOST). Every \
+            feature the guest has and the host cannot give is listed with the reason: the host lacks it, this \
+            kernel's KVM does not offer it (with --kernel, judged by vcpuid's model of that KVM), or it depends \
+            on another missing feature. Migration additionally needs no non-migratable bits (invtsc, xsaves) \
+            and an XSAVE area the host can hold. Exit status: 0 it can start and migrate, 1 it cannot (with \
+            --start-only: 0 it can start), 2 unreadable input.
+
+            Examples:
+              vcpuid compare guest.json host.cpuid --kernel 6.1
+              vcpuid compare fc-template.json host.cpuid --start-only
+            """
+    )
+
+    @Argument(help: "The guest's CPUID (a guest table, template or dump).")
+    var guest: String
+
+    @Argument(help: "The host's CPUID dump (default: this machine).")
+    var host: String?
+
+    @Option(help: "Judge by what this kernel version's KVM offers on the host (vcpuid's model), not raw host CPUID.")
+    var kernel: String?
+
+    @Flag(name: .customLong("start-only"), help: "Answer only whether the guest can start; ignore migration.")
+    var startOnly = false
+
+    @Flag(help: "Print the verdict as JSON.")
+    var json = false
+
+    struct Document: Encodable {
+        var guest: String
+        var host: String
+        var verdict: GuestCompatibility
+    }
+
+    func run() throws {
+        let profile = try kernel.map { try FleetInputs.kernel($0) }
+        let hostSnapshot = try FleetInputs.snapshot(host)
+        let guestSnapshot = try FleetInputs.snapshot(guest, base: hostSnapshot)
+        let verdict = GuestCompatibility(guest: guestSnapshot, host: hostSnapshot, kernel: profile)
+        if json {
+            print(try prettyJSON(Document(guest: guest, host: FleetInputs.name(host), verdict: verdict)))
+        } else {
+            print(Self.text(verdict, guest: guest, host: FleetInputs.name(host), startOnly: startOnly), terminator: "")
+        }
+        let yes = startOnly ? verdict.canStart : verdict.canMigrate
+        if !yes { throw ExitCode(ExitStatus.negativeVerdict) }
+    }
+
+    static func text(_ verdict: GuestCompatibility, guest: String, host: String, startOnly: Bool) -> String {
+        var lines = ["guest: \(guest)", "host: \(host) (\(verdict.hostView))"]
+        lines.append("start: " + (verdict.canStart ? "yes" : "no — \(verdict.missing.count) feature\(verdict.missing.count == 1 ? "" : "s") missing"))
+        var rows: [[String]] = []
+        for item in verdict.missing {
+            let name = item.qemu.map { $0 == item.linux ? item.linux : "\(item.linux) (QEMU \($0))" } ?? item.linux
+            rows.append(["  " + name, item.reason.rawValue + (item.detail.map { ": \($0)" } ?? "")])
+        }
+        if !rows.isEmpty { lines.append(alignedColumns(rows)) }
+        if !startOnly {
+            lines.append("migrate: " + (verdict.canMigrate ? "yes" : "no"))
+            if !verdict.canStart { lines.append("  the guest cannot start there") }
+            for blocker in verdict.migrationBlockers { lines.append("  \(blocker)") }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
