@@ -10,11 +10,15 @@ public struct Baseline: Sendable {
     /// The input whose identity, cache and topology leaves the table carries.
     public var representative: String
     public var lost: [LostFeature]
+    /// The plain AND of the inputs' feature registers, before maximum leaves, Linux's dependency table,
+    /// XSAVE components and --migratable narrow it: what a SQL `bit_and` over an export gives.
+    public var intersection: FeatureWords
     let bits: FeatureBits
 
     public init(table: Snapshot, inputCount: Int, vendor: String, representative: String, lost: [LostFeature],
-                bits: FeatureBits = .shared) {
+                intersection: FeatureWords, bits: FeatureBits = .shared) {
         self.table = table
+        self.intersection = intersection
         self.inputCount = inputCount
         self.vendor = vendor
         self.representative = representative

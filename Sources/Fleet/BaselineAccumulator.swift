@@ -150,7 +150,7 @@ public struct BaselineAccumulator: Sendable {
                                     lackingCount: lackCounts[i], lacking: lackers[i], cause: reason.1))
         }
         return Baseline(table: table, inputCount: count, vendor: vendorOrder.first ?? "",
-                        representative: representative.name, lost: lost, bits: bits)
+                        representative: representative.name, lost: lost, intersection: words, bits: bits)
     }
 
     private func clear(_ field: CPUIDField, in table: inout Snapshot) {

@@ -21,3 +21,20 @@ public struct LostFeature: Hashable, Sendable, Encodable {
     /// For a dependency, the feature whose loss took this one along; for a component, which one.
     public var cause: String?
 }
+
+extension LostFeature {
+    /// One line saying why: who lacks it (the first few of them), or what took it along.
+    public func explanation(inputs: Int) -> String {
+        switch reason {
+        case .lackedByInputs:
+            let more = lackingCount > lacking.count ? ", …" : ""
+            return "lacked by \(lackingCount) of \(inputs): \(lacking.joined(separator: ", "))\(more)"
+        case .dependency:
+            return "dependency: cleared with \(cause ?? "a lost feature")"
+        case .xsaveComponent:
+            return "XSAVE state component \(cause ?? "") not common to all inputs"
+        case .notMigratable:
+            return "not migratable (--migratable)"
+        }
+    }
+}

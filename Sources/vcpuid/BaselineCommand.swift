@@ -76,45 +76,7 @@ struct BaselineCommand: ParsableCommand {
         } else if json {
             print(try prettyJSON(BaselineDocument(baseline, view: view, kernel: profile, migratable: migratable)))
         } else {
-            print(Self.summary(baseline, title: title, migratable: migratable), terminator: "")
-        }
-    }
-
-    static func summary(_ baseline: Baseline, title: String, migratable: Bool) -> String {
-        var lines = ["\(title)\(migratable ? ", migratable" : "")", "vendor: \(baseline.vendor)"]
-        let level = baseline.level.map(\.description) ?? "below x86-64-v1"
-        if let next = MicroarchitectureLevel.missingForNext(in: baseline.table) {
-            lines.append("level: \(level) (\(next.level) needs \(next.missing.joined(separator: ", ")))")
-        } else {
-            lines.append("level: \(level)")
-        }
-        lines.append("identity, caches and topology from: \(baseline.representative) (\(baseline.table.signature))")
-        let features = baseline.features
-        lines.append("features (\(features.count)): " + features.map { $0.qemuName ?? $0.linuxName }.joined(separator: " "))
-        lines.append("lost (\(baseline.lost.count)):")
-        var rows: [[String]] = []
-        for item in baseline.lost {
-            let name = item.qemu.map { $0 == item.linux ? item.linux : "\(item.linux) (QEMU \($0))" } ?? item.linux
-            rows.append(["  " + name, LostFeatureText.reason(item, inputs: baseline.inputCount)])
-        }
-        if !rows.isEmpty { lines.append(alignedColumns(rows)) }
-        return lines.joined(separator: "\n") + "\n"
-    }
-}
-
-/// The words every lost-feature line uses, in `baseline` and `fleet baseline` alike.
-enum LostFeatureText {
-    static func reason(_ item: LostFeature, inputs: Int) -> String {
-        switch item.reason {
-        case .lackedByInputs:
-            let more = item.lackingCount > item.lacking.count ? ", …" : ""
-            return "lacked by \(item.lackingCount) of \(inputs): \(item.lacking.joined(separator: ", "))\(more)"
-        case .dependency:
-            return "dependency: cleared with \(item.cause ?? "a lost feature")"
-        case .xsaveComponent:
-            return "XSAVE state component \(item.cause ?? "") not common to all inputs"
-        case .notMigratable:
-            return "not migratable (--migratable)"
+            print(baseline.report(title: title + (migratable ? ", migratable" : "")), terminator: "")
         }
     }
 }

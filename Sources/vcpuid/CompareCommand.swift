@@ -51,26 +51,9 @@ struct CompareCommand: ParsableCommand {
         if json {
             print(try prettyJSON(Document(guest: guest, host: FleetInputs.name(host), verdict: verdict)))
         } else {
-            print(Self.text(verdict, guest: guest, host: FleetInputs.name(host), startOnly: startOnly), terminator: "")
+            print(verdict.report(guest: guest, host: FleetInputs.name(host), startOnly: startOnly), terminator: "")
         }
         let yes = startOnly ? verdict.canStart : verdict.canMigrate
         if !yes { throw ExitCode(ExitStatus.negativeVerdict) }
-    }
-
-    static func text(_ verdict: GuestCompatibility, guest: String, host: String, startOnly: Bool) -> String {
-        var lines = ["guest: \(guest)", "host: \(host) (\(verdict.hostView))"]
-        lines.append("start: " + (verdict.canStart ? "yes" : "no — \(verdict.missing.count) feature\(verdict.missing.count == 1 ? "" : "s") missing"))
-        var rows: [[String]] = []
-        for item in verdict.missing {
-            let name = item.qemu.map { $0 == item.linux ? item.linux : "\(item.linux) (QEMU \($0))" } ?? item.linux
-            rows.append(["  " + name, item.reason.rawValue + (item.detail.map { ": \($0)" } ?? "")])
-        }
-        if !rows.isEmpty { lines.append(alignedColumns(rows)) }
-        if !startOnly {
-            lines.append("migrate: " + (verdict.canMigrate ? "yes" : "no"))
-            if !verdict.canStart { lines.append("  the guest cannot start there") }
-            for blocker in verdict.migrationBlockers { lines.append("  \(blocker)") }
-        }
-        return lines.joined(separator: "\n") + "\n"
     }
 }

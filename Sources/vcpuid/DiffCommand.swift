@@ -46,40 +46,8 @@ struct DiffCommand: ParsableCommand {
         if json {
             print(try prettyJSON(Document(first: first, second: FleetInputs.name(second), equal: diff.isEqual, diff: diff)))
         } else {
-            print(Self.text(diff, first: first, second: FleetInputs.name(second)), terminator: "")
+            print(diff.report(first: first, second: FleetInputs.name(second)), terminator: "")
         }
         if !diff.isEqual { throw ExitCode(ExitStatus.negativeVerdict) }
-    }
-
-    static func text(_ diff: SnapshotDiff, first: String, second: String) -> String {
-        var lines = ["A: \(first)", "B: \(second)"]
-        if diff.isEqual { return (lines + ["equal: no differences"]).joined(separator: "\n") + "\n" }
-        func features(_ list: [SnapshotDiff.Feature]) -> String {
-            list.map { feature in feature.qemu.map { $0 == feature.linux ? feature.linux : "\(feature.linux) (\($0))" } ?? feature.linux }.joined(separator: " ")
-        }
-        lines.append("")
-        lines.append("features only in A (\(diff.onlyInFirst.count)): \(features(diff.onlyInFirst))")
-        lines.append("features only in B (\(diff.onlyInSecond.count)): \(features(diff.onlyInSecond))")
-        if !diff.registers.isEmpty {
-            lines.append("")
-            lines.append("registers (bits no named feature explains):")
-            var rows = [["leaf", "subleaf", "reg", "A", "B", "bits"]]
-            for r in diff.registers {
-                rows.append([r.leaf, r.subleaf, r.register, r.first ?? "-", r.second ?? "-", r.bits])
-            }
-            lines.append(alignedColumns(rows).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
-        }
-        if !diff.msrs.isEmpty {
-            lines.append("")
-            lines.append("MSRs:")
-            lines.append(alignedColumns([["index", "A", "B"]] + diff.msrs.map { [$0.index, $0.first ?? "not sampled", $0.second ?? "not sampled"] })
-                .split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
-        }
-        if !diff.hazards.isEmpty {
-            lines.append("")
-            lines.append("migration hazards:")
-            for hazard in diff.hazards { lines.append("  ! \(hazard)") }
-        }
-        return lines.joined(separator: "\n") + "\n"
     }
 }

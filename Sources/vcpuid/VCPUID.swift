@@ -23,6 +23,7 @@ struct VCPUID: ParsableCommand {
             BaselineCommand.self,
             CompareCommand.self,
             LabelsCommand.self,
+            FleetCommand.self,
         ],
         defaultSubcommand: ReportCommand.self
     )

@@ -4,38 +4,38 @@ import Glibc
 
 /// A one-line progress report on standard error (count, rate, time left), redrawn at most four times a
 /// second, and only when standard error is a terminal: a log or a pipe gets nothing.
-struct ProgressLine {
-    let total: Int?
-    let noun: String
+public struct ProgressLine {
+    public let total: Int?
+    public let noun: String
     private let enabled: Bool
     private let start: Double
     private var lastDraw = 0.0
     private var drewAnything = false
 
-    init(total: Int?, noun: String, enabled: Bool = isatty(2) == 1) {
+    public init(total: Int?, noun: String, enabled: Bool = isatty(2) == 1) {
         self.total = total
         self.noun = noun
         self.enabled = enabled
         start = Self.now()
     }
 
-    mutating func update(_ done: Int) {
+    public mutating func update(_ done: Int) {
         guard enabled else { return }
         let now = Self.now()
         guard now - lastDraw >= 0.25 else { return }
         lastDraw = now
         drewAnything = true
-        writeToStandardError("\r\u{1B}[K" + Self.text(done: done, total: total, noun: noun, elapsed: now - start))
+        Self.write("\r\u{1B}[K" + Self.text(done: done, total: total, noun: noun, elapsed: now - start))
     }
 
     /// Clears the line so that what follows starts on a clean one.
-    mutating func finish() {
+    public mutating func finish() {
         guard enabled, drewAnything else { return }
-        writeToStandardError("\r\u{1B}[K")
+        Self.write("\r\u{1B}[K")
     }
 
     /// `12,000/100,000 dumps  41,200/s  2 s left`.
-    static func text(done: Int, total: Int?, noun: String, elapsed: Double) -> String {
+    public static func text(done: Int, total: Int?, noun: String, elapsed: Double) -> String {
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         var line = total.map { "\(grouped(done))/\(grouped($0)) \(noun)" } ?? "\(grouped(done)) \(noun)"
         line += "  \(grouped(Int(rate)))/s"
@@ -53,6 +53,18 @@ struct ProgressLine {
             result.append(digit)
         }
         return result
+    }
+
+    private static func write(_ text: String) {
+        var bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress! + written, $0.count - written) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { return }
+            written += n
+        }
+        bytes = []
     }
 
     private static func now() -> Double {
