@@ -1,6 +1,9 @@
 import ArgumentParser
 import CPUID
 import Fleet
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `vcpuid compare GUEST HOST`: can this guest start on that host, and be live-migrated there?
 struct CompareCommand: ParsableCommand {
@@ -9,7 +12,9 @@ struct CompareCommand: ParsableCommand {
         abstract: "Can a guest with this CPUID start on that host, and be live-migrated there?",
         discussion: """
             GUEST is a guest table in any dump format (vcpuid JSON, cpuid -r, libvirt cpudata XML, a \
-            Firecracker template or fingerprint — a template's unspecified bits are taken from HOST). Every \
+            Firecracker template or fingerprint — a template's unspecified bits are taken from HOST), or a QEMU \
+            -cpu argument (given directly or as a one-line file) with model host or max and +/- features by \
+            QEMU name: the host's CPUID (with --kernel, what its KVM offers) with those edits. Every \
             feature the guest has and the host cannot give is listed with the reason: the host lacks it, this \
             kernel's KVM does not offer it (with --kernel, judged by vcpuid's model of that KVM), or it depends \
             on another missing feature. Migration additionally needs no non-migratable bits (invtsc, xsaves) \
@@ -19,6 +24,7 @@ struct CompareCommand: ParsableCommand {
             Examples:
               vcpuid compare guest.json host.cpuid --kernel 6.1
               vcpuid compare fc-template.json host.cpuid --start-only
+              vcpuid compare host,+avx512f,-hle host.cpuid --kernel 6.1      (a line starting "-cpu " goes in a file)
             """
     )
 
@@ -46,7 +52,13 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let profile = try kernel.map { try FleetInputs.kernel($0) }
         let hostSnapshot = try FleetInputs.snapshot(host)
-        let guestSnapshot = try FleetInputs.snapshot(guest, base: hostSnapshot)
+        let guestSnapshot: Snapshot
+        if let line = try Self.cpuLine(guest) {
+            let offered = profile.map { BaselineView.kvm.apply(to: hostSnapshot, kernel: $0) } ?? hostSnapshot
+            guestSnapshot = try line.table(offered: offered)
+        } else {
+            guestSnapshot = try FleetInputs.snapshot(guest, base: hostSnapshot)
+        }
         let verdict = GuestCompatibility(guest: guestSnapshot, host: hostSnapshot, kernel: profile)
         if json {
             print(try prettyJSON(Document(guest: guest, host: FleetInputs.name(host), verdict: verdict)))
@@ -55,5 +67,14 @@ struct CompareCommand: ParsableCommand {
         }
         let yes = startOnly ? verdict.canStart : verdict.canMigrate
         if !yes { throw ExitCode(ExitStatus.negativeVerdict) }
+    }
+
+    /// A QEMU `-cpu` argument given directly (`host,-avx512f`) or as a one-line file; nil for a dump.
+    static func cpuLine(_ argument: String) throws -> QEMUCPULine? {
+        if access(argument, F_OK) == 0 {
+            let text = String(decoding: try DumpReader.readBytes(path: argument), as: UTF8.self)
+            return QEMUCPULine.looksLikeCPUArgument(text) ? try QEMUCPULine(parsing: text) : nil
+        }
+        return QEMUCPULine.looksLikeCPUArgument(argument) ? try QEMUCPULine(parsing: argument) : nil
     }
 }

@@ -49,3 +49,27 @@ final class GuestCompatibilityTests: XCTestCase {
         XCTAssertTrue(verdict.migrationBlockers.contains { $0.contains("XSAVE area") })
     }
 }
+
+final class QEMUCPULineTests: XCTestCase {
+    func testHostWithEditsByQEMUName() throws {
+        let host = try FleetFixtures.snapshot(FleetFixtures.haswell)
+        let line = try QEMUCPULine(parsing: "-cpu host,+avx512f,-avx2,migratable=on,hle=off")
+        XCTAssertEqual(line.model, "host")
+        let table = try line.table(offered: host)
+        XCTAssertTrue(table.isSet(CPUIDField(0x7, 0, .ebx, bit: 16)))
+        XCTAssertFalse(table.isSet(CPUIDField(0x7, 0, .ebx, bit: 5)))
+        let verdict = GuestCompatibility(guest: table, host: host, kernel: nil)
+        XCTAssertEqual(verdict.missing.map(\.macro), ["AVX512F"])
+    }
+
+    func testNamedModelsAndUnknownFeaturesAreRefused() throws {
+        XCTAssertThrowsError(try QEMUCPULine(parsing: "Skylake-Server,+avx512f")) {
+            XCTAssertEqual($0 as? QEMUCPULine.ParseError, .namedModel("Skylake-Server"))
+        }
+        let line = try QEMUCPULine(parsing: "host,+avx9000")
+        XCTAssertThrowsError(try line.table(offered: Snapshot()))
+        XCTAssertTrue(QEMUCPULine.looksLikeCPUArgument("-cpu Skylake-Server"))
+        XCTAssertTrue(QEMUCPULine.looksLikeCPUArgument("host,-hle\n"))
+        XCTAssertFalse(QEMUCPULine.looksLikeCPUArgument("missing.cpuid"))
+    }
+}
