@@ -81,6 +81,40 @@ public struct BaselineAccumulator: Sendable {
         }
     }
 
+    /// Folds in another accumulator's inputs as if they had been added after this one's: a baseline is an
+    /// AND, so shards of the inputs can be folded apart (on other threads or machines) and merged in order.
+    public mutating func merge(_ other: BaselineAccumulator) {
+        guard other.count > 0 else { return }
+        count += other.count
+        words.formIntersection(other.words)
+        union.formUnion(other.union)
+        minBasic = min(minBasic, other.minBasic)
+        minExtended = min(minExtended, other.minExtended)
+        minLeaf7 = min(minLeaf7, other.minLeaf7)
+        for vendor in other.vendorOrder {
+            let group = other.vendors[vendor]!
+            if var mine = vendors[vendor] {
+                mine.count += group.count
+                mine.examples = Array((mine.examples + group.examples).prefix(3))
+                vendors[vendor] = mine
+            } else {
+                vendors[vendor] = group
+                vendorOrder.append(vendor)
+            }
+        }
+        if let current = archCapabilities { archCapabilities = other.archCapabilities.map { current & $0 } }
+        for i in lackCounts.indices where other.lackCounts[i] > 0 {
+            lackCounts[i] += other.lackCounts[i]
+            if lackers[i].count < Self.examplesKept {
+                lackers[i] = Array((lackers[i] + other.lackers[i]).prefix(Self.examplesKept))
+            }
+        }
+        if let theirs = other.representative,
+           representative == nil || theirs.signature.lexicographicallyPrecedes(representative!.signature) {
+            representative = theirs
+        }
+    }
+
     /// The guest table every input can run. `kernel` supplies the dependency table; `migratable`
     /// also drops what libvirt marks not migratable.
     public func result(kernel: KernelProfile = KernelProfile.all[KernelProfile.all.count - 1],

@@ -24,9 +24,13 @@ public struct Inventory: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrate(pool)
-            try Self.immediateWrite(pool) { db in
-                let layout = try String.fetchOne(db, sql: "SELECT value FROM layout WHERE key = 'feature_registers'")
-                if layout != InventorySchema.wordLayout { try InventorySchema.recomputeWords(db) }
+            // Read first: only a catalogue that changed the word layout pays for a write transaction.
+            let layout = try pool.read { try String.fetchOne($0, sql: "SELECT value FROM layout WHERE key = 'feature_registers'") }
+            if layout != InventorySchema.wordLayout {
+                try Self.immediateWrite(pool) { db in
+                    let layout = try String.fetchOne(db, sql: "SELECT value FROM layout WHERE key = 'feature_registers'")
+                    if layout != InventorySchema.wordLayout { try InventorySchema.recomputeWords(db) }
+                }
             }
         } catch {
             throw Self.mapped(error, path: path)

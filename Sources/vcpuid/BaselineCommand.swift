@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import CPUID
 import Fleet
 import X86Features
@@ -60,15 +61,9 @@ struct BaselineCommand: ParsableCommand {
 
     func run() throws {
         let profile = try FleetInputs.kernel(kernel)
-        let paths = try FleetInputs.paths(files, listFile: filesFrom)
-        var accumulator = BaselineAccumulator()
-        var progress = ProgressLine(total: paths.count, noun: "dumps")
-        for (i, path) in paths.enumerated() {
-            let snapshot = try DumpReader.read(path: path).first
-            accumulator.add(view.apply(to: snapshot, kernel: profile), name: path)
-            progress.update(i + 1)
-        }
-        progress.finish()
+        let accumulator = try Self.fold(DumpPathStream(arguments: files, listFile: filesFrom),
+                                        total: filesFrom.flatMap(DumpPathStream.count(listFile:)).map { $0 + files.count },
+                                        view: view, kernel: profile)
         let baseline = try accumulator.result(kernel: profile, migratable: migratable)
         let title = "baseline of \(baseline.inputCount) input\(baseline.inputCount == 1 ? "" : "s") (\(view.rawValue) view, Linux \(profile.version))"
         if let format {
@@ -78,6 +73,52 @@ struct BaselineCommand: ParsableCommand {
         } else {
             print(baseline.report(title: title + (migratable ? ", migratable" : "")), terminator: "")
         }
+    }
+
+    /// How many dumps one worker folds before the rounds merge; small enough that memory stays flat.
+    static let batchSize = 256
+
+    /// Folds every path, `workers` batches at a time on as many threads, merging each round's
+    /// accumulators in path order: the result, and which inputs each lost feature names, are those of a
+    /// sequential fold.
+    static func fold(_ stream: DumpPathStream, total: Int?, view: BaselineView, kernel: KernelProfile,
+                     workers: Int = FleetInputs.workerCount()) throws -> BaselineAccumulator {
+        var stream = stream
+        var accumulator = BaselineAccumulator()
+        var progress = ProgressLine(total: total, noun: "dumps")
+        while true {
+            var batches: [[String]] = []
+            for _ in 0..<workers {
+                var batch: [String] = []
+                while batch.count < batchSize, let path = try stream.next() { batch.append(path) }
+                if batch.isEmpty { break }
+                batches.append(batch)
+            }
+            if batches.isEmpty { break }
+            let results = RoundResults(count: batches.count)
+            let shards = batches
+            DispatchQueue.concurrentPerform(iterations: shards.count) { index in
+                var shard = BaselineAccumulator()
+                do {
+                    for path in shards[index] {
+                        shard.add(view.apply(to: try DumpReader.read(path: path).first, kernel: kernel), name: path)
+                    }
+                    results.store(.success(shard), at: index)
+                } catch {
+                    results.store(.failure(error), at: index)
+                }
+            }
+            for result in results.values {
+                switch result {
+                case let .success(shard)?: accumulator.merge(shard)
+                case let .failure(error)?: throw error
+                case nil: break
+                }
+            }
+            progress.update(accumulator.count)
+        }
+        progress.finish()
+        return accumulator
     }
 }
 
@@ -109,4 +150,13 @@ struct BaselineDocument: Encodable {
         features = baseline.features.map { Named(linux: $0.linuxName, qemu: $0.qemuName) }
         lost = baseline.lost
     }
+}
+
+/// One round's per-worker results, each slot written by one worker before `concurrentPerform` returns.
+final class RoundResults: @unchecked Sendable {
+    private(set) var values: [Result<BaselineAccumulator, any Error>?]
+
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+
+    func store(_ result: Result<BaselineAccumulator, any Error>, at index: Int) { values[index] = result }
 }

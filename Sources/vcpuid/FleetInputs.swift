@@ -28,39 +28,8 @@ enum FleetInputs {
         return KernelProfile.for(version)
     }
 
-    /// Every dump path named by the arguments: files as given, directories walked (sorted, hidden
-    /// entries skipped), and with `listFile` one path a line from that file ('-': standard input).
-    static func paths(_ arguments: [String], listFile: String?) throws -> [String] {
-        var result: [String] = []
-        for argument in arguments { try collect(argument, into: &result) }
-        if let listFile {
-            let bytes = try DumpReader.readBytes(path: listFile)
-            for line in String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline) {
-                let path = line.trimmingWhitespace()
-                if !path.isEmpty { try collect(path, into: &result) }
-            }
-        }
-        return result
-    }
-
-    private static func collect(_ path: String, into result: inout [String]) throws {
-        var info = stat()
-        guard path != "-", stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
-            result.append(path)
-            return
-        }
-        guard let directory = opendir(path) else {
-            throw ValidationError("cannot read the directory \(path): \(String(cString: strerror(errno)))")
-        }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if !name.hasPrefix(".") { names.append(name) }
-        }
-        closedir(directory)
-        let prefix = path.hasSuffix("/") ? path : path + "/"
-        for name in names.sorted() { try collect(prefix + name, into: &result) }
+    /// Threads for folding dumps: the online processors, at most four.
+    static func workerCount() -> Int {
+        max(1, min(4, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }
 }

@@ -119,3 +119,25 @@ final class BaselineTests: XCTestCase {
         XCTAssertEqual(MicroarchitectureLevel.highest(in: try FleetFixtures.snapshot(FleetFixtures.zen4))?.number, 4)
     }
 }
+
+final class BaselineMergeTests: XCTestCase {
+    /// Folding shards apart and merging them in order gives what one sequential fold gives.
+    func testMergedShardsEqualOneFold() throws {
+        let names = [FleetFixtures.skylakeX, FleetFixtures.cometLake, FleetFixtures.haswell, FleetFixtures.iceLake,
+                     FleetFixtures.coffeeLake, FleetFixtures.amx]
+        var sequential = BaselineAccumulator()
+        for name in names { sequential.add(try FleetFixtures.snapshot(name), name: name) }
+        var merged = BaselineAccumulator()
+        for shard in [names[0..<2], names[2..<3], names[3..<6]] {
+            var accumulator = BaselineAccumulator()
+            for name in shard { accumulator.add(try FleetFixtures.snapshot(name), name: name) }
+            merged.merge(accumulator)
+        }
+        let a = try sequential.result()
+        let b = try merged.result()
+        XCTAssertEqual(a.table, b.table)
+        XCTAssertEqual(a.lost, b.lost)
+        XCTAssertEqual(a.representative, b.representative)
+        XCTAssertEqual(b.inputCount, names.count)
+    }
+}

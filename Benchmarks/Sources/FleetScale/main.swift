@@ -61,21 +61,26 @@ print("bases: \(bases.count) real Intel dumps; generating \(total) variations as
 let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("vcpuid-fleetscale-\(getpid())")
 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: folder) }
-var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
-func next() -> UInt64 {
-    seed ^= seed << 13
-    seed ^= seed >> 7
-    seed ^= seed << 17
-    return seed
+/// xorshift64: the same variations on every run.
+struct Generator {
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    mutating func next() -> UInt64 {
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
+        return state
+    }
 }
+var random = Generator()
 let named = FeatureBits.shared.all
 var paths: [String] = []
 paths.reserveCapacity(total)
 let generationStart = Date()
 for i in 0..<total {
     var snapshot = bases[i % bases.count]
-    for _ in 0..<Int(next() % 4) {
-        let bit = named[Int(next() % UInt64(named.count))]
+    for _ in 0..<Int(random.next() % 4) {
+        let bit = named[Int(random.next() % UInt64(named.count))]
         let f = bit.field
         if snapshot.entry(f.leaf, f.subleaf) != nil {
             snapshot.set(f.leaf, f.subleaf, f.register, to: snapshot.value(f.leaf, f.subleaf, f.register) & ~f.mask)
