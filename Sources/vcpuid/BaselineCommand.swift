@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import CPUID
 import Fleet
+import KVM
 import X86Features
 
 extension BaselineView: ExpressibleByArgument {}
@@ -20,7 +21,8 @@ struct BaselineCommand: ParsableCommand {
             --files-from reads a list, so hundreds of thousands of dumps need no more memory than one.
 
             --view raw intersects raw CPUID; linux what the kernel enables on each input; kvm what that \
-            kernel's KVM offers a guest on each input (vcpuid's model, --kernel V). --format writes the \
+            kernel's KVM offers a guest on each input (vcpuid's model, --kernel V); --live adds this machine \
+            (with --view kvm, what its own KVM offers). --format writes the \
             guest table as `vcpuid dump` does; give it to `guest show|verify|export --base FILE`.
 
             Examples:
@@ -44,6 +46,9 @@ struct BaselineCommand: ParsableCommand {
     @Flag(help: "Drop what libvirt marks not migratable (invtsc, xsaves).")
     var migratable = false
 
+    @Flag(help: "Add this machine as an input: with --view kvm, what its KVM really offers (KVM_GET_SUPPORTED_CPUID, needs /dev/kvm); otherwise its CPUID through the view.")
+    var live = false
+
     @Option(help: "Write the guest table in this dump format (raw, json, aida, libvirt) instead of the summary.")
     var format: OutputDumpFormat?
 
@@ -54,16 +59,24 @@ struct BaselineCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if files.isEmpty, filesFrom == nil { throw ValidationError("give dump files or directories, or --files-from") }
+        if files.isEmpty, filesFrom == nil, !live { throw ValidationError("give dump files or directories, --files-from or --live") }
         if let format { try format.checkWritable() }
         if json, format != nil { throw ValidationError("--json prints the summary and --format the table; give one of them") }
     }
 
     func run() throws {
         let profile = try FleetInputs.kernel(kernel)
-        let accumulator = try Self.fold(DumpPathStream(arguments: files, listFile: filesFrom),
+        var accumulator = try Self.fold(DumpPathStream(arguments: files, listFile: filesFrom),
                                         total: filesFrom.flatMap(DumpPathStream.count(listFile:)).map { $0 + files.count },
                                         view: view, kernel: profile)
+        if live {
+            let name = "this machine"
+            if view == .kvm {
+                accumulator.add(try GuestBase.live().snapshot, name: name + " (KVM_GET_SUPPORTED_CPUID)")
+            } else {
+                accumulator.add(view.apply(to: try LiveCPU.snapshot(cpu: 0, source: .instruction), kernel: profile), name: name)
+            }
+        }
         let baseline = try accumulator.result(kernel: profile, migratable: migratable)
         let title = "baseline of \(baseline.inputCount) input\(baseline.inputCount == 1 ? "" : "s") (\(view.rawValue) view, Linux \(profile.version))"
         if let format {
