@@ -70,9 +70,10 @@ public struct Inventory: Sendable {
                 let reinstate = try db.cachedStatement(sql: "UPDATE dump SET is_current = 1 WHERE id = ?")
                 let insertDump = try db.cachedStatement(sql: """
                     INSERT INTO dump (host_id, content_hash, added, is_current, kernel, vendor, family, model, stepping,
-                                      source, snapshot, words)
-                    VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      source, snapshot)
+                    VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
                     """)
+                let insertWords = try db.cachedStatement(sql: "INSERT INTO dump_word (dump_id, words) VALUES (?, ?)")
                 var outcomes: [ImportOutcome] = []
                 outcomes.reserveCapacity(items.count)
                 for item in items {
@@ -102,8 +103,8 @@ public struct Inventory: Sendable {
                     try insertDump.execute(arguments: [
                         hostID, hash, seconds, item.kernel, item.snapshot.vendor, Int(signature.family),
                         Int(signature.model), Int(signature.stepping), item.source, blob,
-                        Data(FeatureWords(item.snapshot).bytes),
                     ])
+                    try insertWords.execute(arguments: [db.lastInsertedRowID, Data(FeatureWords(item.snapshot).bytes)])
                     outcomes.append(outcome)
                 }
                 return outcomes
@@ -182,22 +183,30 @@ public struct Inventory: Sendable {
         }
     }
 
-    /// The matching hosts whose current dump lacks `field` (read from the stored feature words), by name.
+    /// The matching hosts whose current dump lacks `field` (read from the stored feature words without
+    /// copying them), by name.
     public func hosts(lacking field: CPUIDField, filters: [InventoryFilter] = []) throws(InventoryError) -> [String] {
         guard let index = FeatureRegister(field.leaf, field.subleaf, field.register).index else { return [] }
         return try guarded {
             try pool.read { db in
                 let (condition, arguments) = Self.condition(filters)
                 let rows = try Row.fetchCursor(db, sql: """
-                    SELECT host.name, substr(dump.words, \(index * 4 + 1), 4) AS word FROM host
-                    JOIN dump ON dump.host_id = host.id AND dump.is_current \(condition) ORDER BY host.name
+                    SELECT host.name, dump_word.words FROM host
+                    JOIN dump ON dump.host_id = host.id AND dump.is_current
+                    JOIN dump_word ON dump_word.dump_id = dump.id \(condition) ORDER BY host.name
                     """, arguments: arguments)
                 var result: [String] = []
+                let offset = index * 4
                 while let row = try rows.next() {
-                    let bytes: Data = row["word"] ?? Data()
-                    var value: UInt32 = 0
-                    for (i, byte) in bytes.prefix(4).enumerated() { value |= UInt32(byte) << (8 * UInt32(i)) }
-                    if value & field.mask == 0 { result.append(row["name"]) }
+                    let value = try row.withUnsafeData(atIndex: 1) { data -> UInt32 in
+                        guard let data, data.count >= offset + 4 else { return 0 }
+                        return data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> UInt32 in
+                            var word: UInt32 = 0
+                            for k in 0..<4 { word |= UInt32(bytes[offset + k]) << (8 * UInt32(k)) }
+                            return word
+                        }
+                    }
+                    if value & field.mask == 0 { result.append(row[0] as String) }
                 }
                 return result
             }

@@ -7,8 +7,9 @@ import GRDB
 /// v1: `host` (one row per host name) and `dump` (every distinct dump a host ever had, with the date it was
 /// added; `is_current` marks the one in force; `(host_id, content_hash)` is unique, which makes re-adding a
 /// dump a no-op). v2: `dump.words`, the feature registers in `FeatureRegister.all` order, so that `lacks`
-/// and `baseline` read 4 bytes per register instead of decoding snapshots, and `layout`, which records
-/// that order so that a newer catalogue recomputes the words.
+/// reads 4 bytes per register instead of decoding snapshots, and `layout`, which records that order so that
+/// a newer catalogue recomputes the words. v3: the words move to their own narrow table `dump_word`: a scan
+/// of them no longer pages through the snapshots stored beside them (`lacks` over 100,000 hosts).
 enum InventorySchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -43,6 +44,15 @@ enum InventorySchema {
                 ALTER TABLE dump ADD COLUMN words BLOB;
                 CREATE TABLE layout (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 """)
+        }
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: """
+                CREATE TABLE dump_word (
+                    dump_id INTEGER PRIMARY KEY REFERENCES dump(id) ON DELETE CASCADE,
+                    words BLOB NOT NULL
+                );
+                ALTER TABLE dump DROP COLUMN words;
+                """)
             try recomputeWords(db)
         }
         return migrator
@@ -53,14 +63,14 @@ enum InventorySchema {
 
     /// Recomputes every dump's words from its snapshot and records the layout they follow.
     static func recomputeWords(_ db: Database) throws {
-        let update = try db.cachedStatement(sql: "UPDATE dump SET words = ? WHERE id = ?")
+        let update = try db.cachedStatement(sql: "INSERT OR REPLACE INTO dump_word (dump_id, words) VALUES (?, ?)")
         let rows = try Row.fetchCursor(db, sql: "SELECT id, snapshot FROM dump")
         var pending: [(Int64, Data)] = []
         while let row = try rows.next() {
             let snapshot = try SnapshotCoding.decode(row["snapshot"])
             pending.append((row["id"], Data(FeatureWords(snapshot).bytes)))
         }
-        for (id, words) in pending { try update.execute(arguments: [words, id]) }
+        for (id, words) in pending { try update.execute(arguments: [id, words]) }
         try db.execute(sql: "INSERT OR REPLACE INTO layout (key, value) VALUES ('feature_registers', ?)", arguments: [wordLayout])
     }
 }

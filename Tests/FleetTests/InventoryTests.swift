@@ -33,7 +33,7 @@ final class InventoryTests: XCTestCase {
 
     func testReAddingIsANoOpAndAChangeKeepsHistory() throws {
         let inventory = try Inventory(path: databasePath)
-        XCTAssertEqual(try inventory.schemaVersions(), ["v1", "v2"])
+        XCTAssertEqual(try inventory.schemaVersions(), ["v1", "v2", "v3"])
         XCTAssertEqual(try inventory.add([try item(FleetFixtures.haswell, host: "web-1")]), [.added])
         XCTAssertEqual(try inventory.add([try item(FleetFixtures.haswell, host: "web-1")]), [.unchanged])
         XCTAssertEqual(try inventory.add([try item(FleetFixtures.coffeeLake, host: "web-1")], at: Date(timeIntervalSince1970: 2_000_000_000)), [.updated])
@@ -84,7 +84,7 @@ final class InventoryTests: XCTestCase {
                 """, arguments: [SnapshotCoding.encode(snapshot)])
         }
         let inventory = try Inventory(path: databasePath)
-        XCTAssertEqual(try inventory.schemaVersions(), ["v1", "v2"])
+        XCTAssertEqual(try inventory.schemaVersions(), ["v1", "v2", "v3"])
         let avx512f = try XCTUnwrap(FeatureBits.shared.bit(named: "avx512f"))
         XCTAssertEqual(try inventory.hosts(lacking: avx512f.field), [])
         let sse3 = try XCTUnwrap(FeatureBits.shared.bit(named: "sse4a"))
