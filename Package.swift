@@ -9,9 +9,13 @@ let package = Package(
         .library(name: "X86Features", targets: ["X86Features"]),
         .library(name: "KVM", targets: ["KVM"]),
         .library(name: "SGX", targets: ["SGX"]),
+        .library(name: "Fleet", targets: ["Fleet"]),
+        .library(name: "FleetInventory", targets: ["FleetInventory"]),
+        .executable(name: "vcpuid-fleet", targets: ["vcpuid-fleet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         .target(name: "CCPUID"),
@@ -19,10 +23,24 @@ let package = Package(
         .target(name: "X86Features", dependencies: ["CPUID"]),
         .target(name: "KVM", dependencies: ["CCPUID", "CPUID", "X86Features"]),
         .target(name: "SGX", dependencies: ["CPUID", "X86Features"]),
+        .target(name: "Fleet", dependencies: ["CPUID", "X86Features", "KVM"]),
+        // The inventory links GRDB, and GRDB links full Foundation: it lives in its own executable so that
+        // `vcpuid` itself keeps its start-up cost (docs/startup.md); `vcpuid fleet` hands over to it.
+        .target(
+            name: "FleetInventory",
+            dependencies: ["CPUID", "X86Features", "KVM", "Fleet", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .executableTarget(
+            name: "vcpuid-fleet",
+            dependencies: [
+                "CPUID", "X86Features", "Fleet", "FleetInventory",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(
             name: "vcpuid",
             dependencies: [
-                "CPUID", "X86Features", "KVM", "SGX",
+                "CPUID", "X86Features", "KVM", "SGX", "Fleet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -30,7 +48,8 @@ let package = Package(
         .testTarget(name: "X86FeaturesTests", dependencies: ["X86Features"], path: "Tests/X86FeaturesTests"),
         .testTarget(name: "KVMTests", dependencies: ["KVM"], path: "Tests/KVMTests"),
         .testTarget(name: "SGXTests", dependencies: ["SGX"], path: "Tests/SGXTests"),
-        .testTarget(name: "vcpuidTests", dependencies: ["vcpuid"], path: "Tests/vcpuidTests"),
+        .testTarget(name: "FleetTests", dependencies: ["Fleet", "FleetInventory"], path: "Tests/FleetTests"),
+        .testTarget(name: "vcpuidTests", dependencies: ["vcpuid", "vcpuid-fleet", "FleetInventory"], path: "Tests/vcpuidTests"),
     ],
     swiftLanguageModes: [.v6]
 )

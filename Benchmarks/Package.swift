@@ -22,6 +22,7 @@ let package = Package(
                 .product(name: "X86Features", package: "vcpuid"),
                 .product(name: "KVM", package: "vcpuid"),
                 .product(name: "SGX", package: "vcpuid"),
+                .product(name: "Fleet", package: "vcpuid"),
             ],
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]
         )

@@ -20,6 +20,11 @@ struct VCPUID: ParsableCommand {
             SGXCommand.self,
             KVMCommand.self,
             GuestCommand.self,
+            DiffCommand.self,
+            BaselineCommand.self,
+            CompareCommand.self,
+            LabelsCommand.self,
+            FleetCommand.self,
         ],
         defaultSubcommand: ReportCommand.self
     )
