@@ -7,6 +7,12 @@ enum JSONDumpReader {
     static let entryKeys: Set<String> = ["leaf", "subleaf", "eax", "ebx", "ecx", "edx", "indexed"]
 
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws(DumpError) -> [LogicalCPU] {
+        if let cpus = JSONDumpFastPath.parse(bytes, file: file) { return cpus }
+        return try parseGeneral(bytes, file: file)
+    }
+
+    /// Any JSON layout, through the positioned parser: the reference the fast path must agree with.
+    static func parseGeneral(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws(DumpError) -> [LogicalCPU] {
         let document: PositionedJSON
         do {
             document = try JSONParser.parse(bytes)
