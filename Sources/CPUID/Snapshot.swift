@@ -51,12 +51,16 @@ public struct Snapshot: Hashable, Sendable {
     public var keys: [LeafKey] { entries.map(\.key) }
 
     /// The first position whose key is not below `key` (where `key` is, or would be inserted), by binary search.
-    private func lowerBound(_ key: LeafKey) -> Int {
+    private func lowerBound(_ key: LeafKey) -> Int { Self.lowerBound(entries) { $0.key < key } }
+
+    /// The first position in a sorted array whose element is not below the sought one; the one binary search
+    /// behind both entry and MSR lookups.
+    private static func lowerBound<Element>(_ sorted: [Element], isBelow: (Element) -> Bool) -> Int {
         var low = 0
-        var high = entries.count
+        var high = sorted.count
         while low < high {
             let mid = (low + high) / 2
-            if entries[mid].key < key { low = mid + 1 } else { high = mid }
+            if isBelow(sorted[mid]) { low = mid + 1 } else { high = mid }
         }
         return low
     }
@@ -148,15 +152,7 @@ public struct Snapshot: Hashable, Sendable {
     /// Removes every MSR (for formats and consumers that hold CPUID only).
     public mutating func removeMSRs() { msrs.removeAll() }
 
-    private func msrLowerBound(_ index: UInt32) -> Int {
-        var low = 0
-        var high = msrs.count
-        while low < high {
-            let mid = (low + high) / 2
-            if msrs[mid].index < index { low = mid + 1 } else { high = mid }
-        }
-        return low
-    }
+    private func msrLowerBound(_ index: UInt32) -> Int { Self.lowerBound(msrs) { $0.index < index } }
 
     /// Keeps only the entries for which `keep` is true.
     public mutating func removeAll(where remove: (CPUIDEntry) -> Bool) {
