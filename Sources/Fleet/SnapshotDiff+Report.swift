@@ -31,3 +31,18 @@ extension SnapshotDiff {
         return lines.joined(separator: "\n") + "\n"
     }
 }
+
+/// `diff --json` of both executables: the two names, whether they are equal, and every difference.
+public struct SnapshotDiffDocument: Encodable {
+    public var first: String
+    public var second: String
+    public var equal: Bool
+    public var diff: SnapshotDiff
+
+    public init(first: String, second: String, diff: SnapshotDiff) {
+        self.first = first
+        self.second = second
+        equal = diff.isEqual
+        self.diff = diff
+    }
+}

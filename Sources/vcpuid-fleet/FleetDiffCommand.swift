@@ -20,20 +20,13 @@ struct FleetDiffCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    struct Document: Encodable {
-        var first: String
-        var second: String
-        var equal: Bool
-        var diff: SnapshotDiff
-    }
-
     func run() throws {
         let inventory = try database.open()
         let a = try inventory.current(first)
         let b = try inventory.current(second)
         let diff = SnapshotDiff(a.snapshot, b.snapshot)
         if json {
-            print(try FleetOutput.json(Document(first: first, second: second, equal: diff.isEqual, diff: diff)))
+            print(try FleetOutput.json(SnapshotDiffDocument(first: first, second: second, diff: diff)))
         } else {
             print(diff.report(first: first, second: second), terminator: "")
         }

@@ -32,19 +32,12 @@ struct DiffCommand: ParsableCommand {
     @Flag(help: "Print the differences as JSON.")
     var json = false
 
-    struct Document: Encodable {
-        var first: String
-        var second: String
-        var equal: Bool
-        var diff: SnapshotDiff
-    }
-
     func run() throws {
         let a = try FleetInputs.snapshot(first, format: inputFormat)
         let b = try FleetInputs.snapshot(second, format: inputFormat)
         let diff = SnapshotDiff(a, b)
         if json {
-            print(try prettyJSON(Document(first: first, second: FleetInputs.name(second), equal: diff.isEqual, diff: diff)))
+            print(try prettyJSON(SnapshotDiffDocument(first: first, second: FleetInputs.name(second), diff: diff)))
         } else {
             print(diff.report(first: first, second: FleetInputs.name(second)), terminator: "")
         }
