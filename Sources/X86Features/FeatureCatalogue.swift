@@ -11,9 +11,6 @@ public struct FeatureCatalogue: Sendable {
     /// Built from the span tables alone: no kernel profile is built for it.
     public static let shared = FeatureCatalogue()
 
-    /// Every carried profile, oldest first (builds each one: for per-kernel listings).
-    public var profiles: [KernelProfile] { KernelProfile.all }
-
     init() {
         var list: [Feature] = []
         var keys: [String: Int] = [:]

@@ -8,7 +8,6 @@ extension GuestFeatureTable {
     /// follow the kernel's features.
     public init(catalogue: FeatureCatalogue = .shared, kernel: KernelProfile) {
         var list: [GuestFeature] = []
-        let newestFirst = catalogue.profiles.sorted { $0.version > $1.version }
         for feature in catalogue.features where feature.kind == .feature {
             if let origin = feature.origin(in: kernel) {
                 // The kernel's /proc name; `X86_FEATURE_` spellings are understood by the lookup itself.
@@ -16,8 +15,9 @@ extension GuestFeatureTable {
                 list.append(GuestFeature(macro: feature.name, aliases: aliases, qemuName: feature.qemuName,
                                          field: origin.fields.first,
                                          dependsOn: kernel.dependencyGraph.directDependencies(of: feature.name)))
-            } else if let other = newestFirst.first(where: { feature.origin(in: $0) != nil }),
-                      let field = feature.origin(in: other)?.fields.first {
+            } else if let release = catalogue.history(of: feature).last(where: \.exists)?.release,
+                      let other = KernelProfile.release(release), let field = feature.origin(in: other)?.fields.first {
+                // Only the newest release that defines the macro is built, not every carried profile.
                 // A CPUID bit this kernel has no macro for: still a bit a guest table can carry.
                 list.append(GuestFeature(macro: feature.name, aliases: [], qemuName: feature.qemuName, field: field,
                                          dependsOn: other.dependencyGraph.directDependencies(of: feature.name),
