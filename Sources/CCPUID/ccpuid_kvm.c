@@ -53,6 +53,9 @@ int ccpuid_kvm_deadline_start(ccpuid_kvm_deadline *deadline, struct kvm_run *run
     memset(&when, 0, sizeof when);
     when.it_value.tv_sec = nanoseconds / 1000000000;
     when.it_value.tv_nsec = nanoseconds % 1000000000;
+    // Signal again every 10 ms until stopped: one signal can arrive while KVM is not yet looking at
+    // immediate_exit (seen with kvm_pvm under load); repeating it bounds the wait instead of hanging.
+    when.it_interval.tv_nsec = 10000000;
     if (timer_settime(timer, 0, &when, NULL) != 0) {
         int error = errno;
         timer_delete(timer);
