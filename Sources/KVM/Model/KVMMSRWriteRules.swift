@@ -27,6 +27,9 @@ public enum KVMMSRWriteRules {
     /// Linux 6.6 refuses a changed value for an immutable feature MSR once the vCPU has run (do_set_msr).
     static let immutableAfterRun = KernelVersion(6, 6)
 
+    /// The changes `module` makes to a table it takes (KVMTableEdit.edits(for:)).
+    public static func tableEdits(for module: KVMModuleOptions.Module) -> [KVMTableEdit] { KVMTableEdit.edits(for: module) }
+
     /// The refusal KVM_SET_MSRS of `value` to `msr` meets on `kernel`/`module`, or nil when KVM accepts it.
     /// `guestCPUID` is the table userspace gave (the module's edits are applied here); `supported` is KVM's
     /// feature-MSR value (KVM_GET_MSRS on /dev/kvm) where the rule checks a subset; `advertised` the feature
