@@ -69,4 +69,17 @@ final class GuestMSRCommandTests: XCTestCase {
             XCTAssertTrue(result.stdout.contains("as set     0x0000010a"), result.stdout)
         }
     }
+
+    func testFirecrackerMSRModifiersRoundTrip() throws {
+        let exported = try CLI.run(["guest", "export", "--base", Self.base, "--disable", "mds_no", "--as", "firecracker"])
+        XCTAssertEqual(exported.status, 0, exported.stderr)
+        XCTAssertTrue(exported.stdout.contains("\"addr\": \"0x10a\""), exported.stdout)
+        XCTAssertTrue(exported.stdout.contains("0bxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx0xxxxx"), exported.stdout)
+        let template = FileManager.default.temporaryDirectory.appendingPathComponent("vcpuid-msr-\(getpid()).json")
+        try exported.stdout.write(to: template, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: template) }
+        let applied = try CLI.run(["guest", "show", "--base", Self.base, "--template", template.path])
+        XCTAssertEqual(applied.status, 0, applied.stderr)
+        XCTAssertTrue(applied.stdout.contains("IA32_ARCH_CAPABILITIES: 0x400000000c000069 → 0x400000000c000049"), applied.stdout)
+    }
 }
