@@ -112,7 +112,17 @@ public struct GuestVerification: Sendable {
     /// `guest verified: 73 of 75 entries (2 mismatches; see vcpuid guest verify)`.
     public var summary: String {
         let changed = entriesChangedByKVM.count
-        let note = changed == 0 ? "" : " (\(changed) as KVM changed them)"
+        var note = changed == 0 ? "" : " (\(changed) as KVM changed them)"
+        if !msrFindings.isEmpty {
+            let asSet = msrFindings.filter { $0.verdict == .asSet }.count
+            let faulted = msrFindings.filter { if case .faultedAsPredicted = $0.verdict { return true }; return false }.count
+            let refused = msrFindings.filter { if case .refusedAsPredicted = $0.verdict { return true }; return false }.count
+            var parts = ["\(asSet) as set"]
+            if faulted > 0 { parts.append("\(faulted) #GP as predicted") }
+            if refused > 0 { parts.append("\(refused) left out (KVM would refuse)") }
+            if !msrMismatches.isEmpty { parts.append("\(msrMismatches.count) mismatched") }
+            note += "; feature MSRs: " + parts.joined(separator: ", ")
+        }
         if passed { return "guest verified: \(verifiedEntries) entries\(note)" }
         return "guest verified: \(verifiedEntries) of \(entryCount) entries (\(failures.count) mismatches; see vcpuid guest verify)"
     }
