@@ -20,6 +20,7 @@ struct VCPUID: ParsableCommand {
             SGXCommand.self,
             KVMCommand.self,
             GuestCommand.self,
+            QEMUCommand.self,
             DiffCommand.self,
             BaselineCommand.self,
             CompareCommand.self,
