@@ -45,6 +45,7 @@ static inline unsigned long ccpuid_KVM_SET_SREGS(void) { return KVM_SET_SREGS; }
 static inline unsigned long ccpuid_KVM_RUN(void) { return KVM_RUN; }
 static inline unsigned long ccpuid_KVM_GET_MSR_FEATURE_INDEX_LIST(void) { return KVM_GET_MSR_FEATURE_INDEX_LIST; }
 static inline unsigned long ccpuid_KVM_GET_MSRS(void) { return KVM_GET_MSRS; }
+static inline unsigned long ccpuid_KVM_SET_MSRS(void) { return KVM_SET_MSRS; }
 
 // MARK: constants
 static inline int ccpuid_KVM_API_VERSION(void) { return KVM_API_VERSION; }

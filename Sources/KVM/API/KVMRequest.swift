@@ -25,6 +25,7 @@ struct KVMRequest: Sendable {
     static let getMSRFeatureIndexList = KVMRequest(name: "KVM_GET_MSR_FEATURE_INDEX_LIST",
                                                    number: ccpuid_KVM_GET_MSR_FEATURE_INDEX_LIST())
     static let getMSRs = KVMRequest(name: "KVM_GET_MSRS", number: ccpuid_KVM_GET_MSRS())
+    static let setMSRs = KVMRequest(name: "KVM_SET_MSRS", number: ccpuid_KVM_SET_MSRS())
 
     /// Issues the ioctl with a pointer argument. EINTR is retried unless the caller wants to see it
     /// (KVM_RUN, where EINTR is how a timeout stops the guest).

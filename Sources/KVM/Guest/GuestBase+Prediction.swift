@@ -8,9 +8,24 @@ extension GuestBase {
                                  module: KVMModuleOptions) -> GuestBase {
         let prediction = KVMSupportedModel.predict(host: host, kernel: kernel, module: module)
         let name = "predicted KVM_GET_SUPPORTED_CPUID (Linux \(kernel.version), \(module.module.rawValue), host \(hostName))"
-        return GuestBase(kind: .predicted, snapshot: prediction.snapshot, name: name, notes: prediction.notes) { field in
+        let view = LinuxDerivation.derive(host, kernel: kernel)
+        let msrs = KVMFeatureMSRModel.predict(host: host, hostKernel: view, kernel: kernel.version, module: module)
+        var snapshot = prediction.snapshot
+        var notes = prediction.notes
+        for msr in msrs where msr.decidedMask != 0 {
+            snapshot.setMSR(MSR(msr.index, .value(msr.value)))
+            if !msr.isDecided {
+                notes.append("\(msr.name): the model leaves bits \(msr.valueText) undecided; the base carries them as 0")
+            }
+        }
+        var base = GuestBase(kind: .predicted, snapshot: snapshot, name: name, notes: notes) { field in
             prediction.rule(for: field).map { "the model's rule: \($0)" }
         }
+        base.msrExplanation = { index, bit in
+            msrs.first { $0.index == index }.map { "the model's rule: \($0.account(ofBit: bit).rule)" }
+                ?? "the model lists no \(FeatureMSRNames.name(of: index)) for Linux \(kernel.version) \(module.module.rawValue)"
+        }
+        return base
     }
 
     /// Adds the model's explanation to a live base: why this kernel's KVM module would not offer a bit, read from
@@ -23,6 +38,15 @@ extension GuestBase {
             let prediction = KVMSupportedModel.predict(host: snapshot, kernel: kernel, module: module)
             guard let rule = prediction.rule(for: field) else { return nil }
             return "vcpuid's model of Linux \(kernel.version) \(module.module.rawValue) says \(rule)"
+        }
+        base.msrExplanation = { index, bit in
+            guard let snapshot = host() else { return nil }
+            let view = LinuxDerivation.derive(snapshot, kernel: kernel)
+            let msrs = KVMFeatureMSRModel.predict(host: snapshot, hostKernel: view, kernel: kernel.version, module: module)
+            guard let msr = msrs.first(where: { $0.index == index }) else {
+                return "vcpuid's model of Linux \(kernel.version) \(module.module.rawValue) lists no such feature MSR"
+            }
+            return "KVM_GET_MSRS on /dev/kvm reads it as 0; vcpuid's model of Linux \(kernel.version) \(module.module.rawValue) says \(msr.account(ofBit: bit).rule)"
         }
         return base
     }

@@ -6,11 +6,15 @@ extension GuestBase {
         let system = try KVMSystem(path: path)
         // Asked on CPU 0 so that the APIC IDs KVM copies from the calling CPU (1.EBX[31:24], 0xB/0x1F EDX)
         // do not change from run to run; unpinned where this process may not run on CPU 0.
-        let snapshot: Snapshot
+        var snapshot: Snapshot
         if let pinned = try? system.cpuidQuery(onCPU: 0) {
             snapshot = pinned.snapshot
         } else {
             snapshot = try system.supportedCPUID()
+        }
+        // KVM's feature MSRs are part of what it offers: a VMM gives a guest their values (QEMU does).
+        if system.offersFeatureMSRs {
+            for msr in try system.featureMSRs() where msr.value.bits != nil { snapshot.setMSR(msr) }
         }
         let provider = module.name.map { ", \($0)" } ?? ""
         return GuestBase(kind: .live, snapshot: snapshot, name: "KVM_GET_SUPPORTED_CPUID (live\(provider))")

@@ -1,4 +1,5 @@
 import CPUID
+import X86Features
 
 /// The table a guest policy starts from, and what it is, so that a refusal can name it.
 public struct GuestBase: Sendable {
@@ -20,6 +21,8 @@ public struct GuestBase: Sendable {
     public var name: String
     /// Why a bit of the base is 0, when the source can tell (the supported-CPUID model's rule for the bit).
     public var explanation: (@Sendable (CPUIDField) -> String?)?
+    /// Why a feature-MSR bit of the base is 0 (the feature-MSR model's rule), when the source can tell.
+    public var msrExplanation: (@Sendable (UInt32, Int) -> String?)?
     /// What the source had to assume (a prediction's notes), for the user to read.
     public var notes: [String]
 
@@ -38,6 +41,15 @@ public struct GuestBase: Sendable {
             ? "\(name) has no entry \(LeafKey(field.leaf, field.subleaf))"
             : "\(field) is 0 in \(name)"
         guard let why = explanation?(field) else { return fact }
+        return "\(fact); \(why)"
+    }
+
+    /// Why the base lacks bit `bit` of feature MSR `msr`.
+    public func reasonAbsent(msr: UInt32, bit: Int) -> String {
+        let label = FeatureMSRBits.bits(of: msr).first { $0.low <= bit && bit < $0.low + $0.width }.map { "\($0.label) (\($0.citation))" }
+            ?? "MSR 0x\(String(msr, radix: 16, uppercase: true)) bit \(bit)"
+        let fact = "\(label) is 0 in \(name)"
+        guard let why = msrExplanation?(msr, bit) else { return fact }
         return "\(fact); \(why)"
     }
 }

@@ -10,7 +10,9 @@ public struct GuestPolicy: Hashable, Sendable {
         case disable([String])
         /// Write a field of a register as is: no feature logic, but the final table is still checked.
         case set(RegisterAssignment)
-        /// Apply a Firecracker custom CPU template's CPUID modifiers.
+        /// Write bits of a feature MSR as is; offered bits are still checked against the base.
+        case setMSR(MSRAssignment)
+        /// Apply a Firecracker custom CPU template's CPUID and MSR modifiers.
         case template(FirecrackerTemplate, path: String)
 
         /// The command-line spelling, which is how messages refer to an edit.
@@ -19,6 +21,7 @@ public struct GuestPolicy: Hashable, Sendable {
             case let .enable(names): "--enable \(names.joined(separator: ","))"
             case let .disable(names): "--disable \(names.joined(separator: ","))"
             case let .set(assignment): "--set \(assignment)"
+            case let .setMSR(assignment): "--set \(assignment)"
             case let .template(_, path): "--template \(path)"
             }
         }

@@ -1,4 +1,5 @@
 import CPUID
+import X86Features
 
 /// Why a guest policy was refused: every problem found, each naming the edit, the feature and the rule.
 public struct GuestPolicyError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -19,6 +20,10 @@ public struct GuestPolicyError: Error, Hashable, Sendable, CustomStringConvertib
         case notACPUIDBit(feature: String, edit: String)
         /// The base does not offer the feature and `allowUnsupported` is off.
         case unsupported(feature: GuestFeature, base: String, reason: String, edit: String)
+        /// A feature-MSR value has a bit the base does not offer (KVM's feature-MSR value lacks it).
+        case unsupportedMSRBit(bit: String, msr: UInt32, base: String, reason: String, edit: String)
+        /// The base lists no such feature MSR, so KVM would not take a value for it.
+        case msrNotOffered(msr: UInt32, base: String, edit: String)
         /// A feature was enabled but something it depends on is off; the chain leads to the cause.
         case dependencyOff(feature: GuestFeature, chain: [ChainLink], edit: String)
         /// The edits left the table breaking a structural rule that the base kept.
@@ -36,6 +41,12 @@ public struct GuestPolicyError: Error, Hashable, Sendable, CustomStringConvertib
             case let .unsupported(feature, base, reason, edit):
                 return "\(edit): \(feature) is not offered by the base \(base): \(reason); "
                     + "pass --allow-unsupported to give it to the guest anyway"
+            case let .unsupportedMSRBit(bit, _, _, reason, edit):
+                return "\(edit): \(bit) is not offered: \(reason); "
+                    + "pass --allow-unsupported to give it to the guest anyway"
+            case let .msrNotOffered(msr, base, edit):
+                return "\(edit): \(FeatureMSRNames.name(of: msr)) (0x\(String(msr, radix: 16))) is not a feature MSR of the base \(base); "
+                    + "KVM would not take a value for it"
             case let .dependencyOff(feature, chain, edit):
                 let path = chain.map(\.label).joined(separator: " → ")
                 let cause = chain.last.map { "\($0.label) is off" } ?? "a dependency is off"

@@ -19,10 +19,19 @@ public struct GuestTableComposer: Sendable {
         var work = Work(table: base.snapshot)
         for edit in policy.edits {
             switch edit {
-            case let .enable(names): enable(names, edit: edit.description, policy: policy, base: base, &work)
-            case let .disable(names): disable(names, edit: edit.description, &work)
+            case let .enable(names):
+                let (cpuid, msrBits) = partition(names)
+                if !cpuid.isEmpty { enable(cpuid, edit: edit.description, policy: policy, base: base, &work) }
+                if !msrBits.isEmpty { enableMSRBits(msrBits, edit: edit.description, policy: policy, base: base, &work) }
+            case let .disable(names):
+                let (cpuid, msrBits) = partition(names)
+                if !cpuid.isEmpty { disable(cpuid, edit: edit.description, &work) }
+                if !msrBits.isEmpty { disableMSRBits(msrBits, edit: edit.description, &work) }
             case let .set(assignment): write(edit: edit.description, &work) { $0.set(assignment) }
-            case let .template(template, _): write(edit: edit.description, &work) { $0 = template.apply(to: $0) }
+            case let .setMSR(assignment): setMSR(assignment, edit: edit.description, policy: policy, base: base, &work)
+            case let .template(template, _):
+                write(edit: edit.description, &work) { $0 = template.apply(to: $0) }
+                applyMSRModifiers(template, edit: edit.description, policy: policy, base: base, &work)
             }
         }
         finalCheck(base: base, &work)

@@ -8,4 +8,12 @@ public protocol KVMHostKernelView: Sendable {
     func hasFeature(_ macro: String) -> Bool?
     /// `boot_cpu_has_bug(X86_BUG_<name>)`; nil when the view does not derive bug flags.
     func hasBug(_ name: String) -> Bool?
+    /// Why `boot_cpu_has_bug(X86_BUG_<name>)` cannot be decided (the MSRs it needs were not read); nil when
+    /// the view decides it or does not say.
+    func undecidedBug(_ name: String) -> String?
+}
+
+extension KVMHostKernelView {
+    /// Views that decide every bug they know answer nil.
+    public func undecidedBug(_ name: String) -> String? { nil }
 }

@@ -14,6 +14,13 @@ public enum CPUIDProbeProgram {
     public static func assemble(_ probes: [LeafKey], port: UInt16 = reportPort,
                                 origin: UInt16 = origin) throws(RealModeAssemblerError) -> [UInt8] {
         var code = RealModeAssembler(origin: origin)
+        emit(probes, into: &code, port: port)
+        code.hlt()
+        return try code.assemble()
+    }
+
+    /// The CPUID probes without the final HLT, for programs that go on (the RDMSR probes).
+    static func emit(_ probes: [LeafKey], into code: inout RealModeAssembler, port: UInt16) {
         for key in probes {
             code.mov(.eax, key.leaf)
             code.mov(.ecx, key.subleaf)
@@ -28,8 +35,6 @@ public enum CPUIDProbeProgram {
             code.mov(.eax, .esi)
             code.outDXEAX()
         }
-        code.hlt()
-        return try code.assemble()
     }
 
     /// A guest that never halts (`jmp $`), for testing the timeout.

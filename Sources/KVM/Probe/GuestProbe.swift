@@ -13,6 +13,8 @@ public enum GuestProbeError: Error, Hashable, Sendable, CustomStringConvertible 
     case unexpectedExit(KVMExit, rip: UInt64?, reportsReceived: Int)
     /// The guest halted before reporting every probe.
     case incompleteReport(expected: Int, received: Int)
+    /// KVM_SET_MSRS wrote fewer MSRs than asked: it refused `refused` (the count is KVM's answer).
+    case msrRefused(MSR, written: Int, of: Int)
 
     public var description: String {
         switch self {
@@ -26,6 +28,8 @@ public enum GuestProbeError: Error, Hashable, Sendable, CustomStringConvertible 
                 + "after \(received) register reports"
         case let .incompleteReport(expected, received):
             "the probe guest halted after \(received) of \(expected) register reports"
+        case let .msrRefused(msr, written, count):
+            "KVM_SET_MSRS wrote \(written) of \(count) MSRs: KVM refused MSR 0x\(String(msr.index, radix: 16)) = \(msr.value)"
         }
     }
 }
@@ -39,6 +43,11 @@ public struct GuestProbeResult: Hashable, Sendable {
     public var comparison: ProbeComparison
     /// KVM_RUN exits the run took (one per OUT, plus the HLT).
     public var exits: Int
+    /// The MSRs written with KVM_SET_MSRS, and what KVM_GET_MSRS on the vCPU read back before the run.
+    public var msrWrites: [MSR] = []
+    public var msrReadBack: [MSR] = []
+    /// What the guest's RDMSR gave for each probed MSR, in probe order (`.faulted`: it took #GP).
+    public var msrObserved: [MSR] = []
 
     /// What the guest saw, as a snapshot of the table's entries (out-of-range probes left out).
     public var guestView: Snapshot {
@@ -57,6 +66,10 @@ public struct GuestProbe: Sendable {
     public var table: Snapshot
     public var targets: [ProbeTarget]
     public var timeout: Duration
+    /// Feature MSRs to write with KVM_SET_MSRS after KVM_SET_CPUID2 and before the first KVM_RUN.
+    public var msrWrites: [MSR] = []
+    /// MSRs the guest reads with RDMSR after its CPUID probes.
+    public var msrReads: [UInt32] = []
 
     public static let defaultTimeout: Duration = .seconds(2)
 
@@ -80,19 +93,35 @@ public struct GuestProbe: Sendable {
 
     /// One run on an open KVM: VM, vCPU, apply the table, run the guest, compare.
     public func run(using system: borrowing KVMSystem) throws(GuestProbeError) -> GuestProbeResult {
+        var assembler = RealModeAssembler(origin: CPUIDProbeProgram.origin)
+        CPUIDProbeProgram.emit(targets.map(\.key), into: &assembler, port: CPUIDProbeProgram.reportPort)
+        var handler: UInt16?
+        if msrReads.isEmpty {
+            assembler.hlt()
+        } else {
+            let offset = MSRProbeProgram.append(msrReads, to: &assembler, port: CPUIDProbeProgram.reportPort)
+            handler = CPUIDProbeProgram.origin + UInt16(offset)
+        }
         let code: [UInt8]
-        do { code = try CPUIDProbeProgram.assemble(targets.map(\.key)) } catch { throw .assembler(error) }
+        do { code = try assembler.assemble() } catch { throw .assembler(error) }
         var reports: [UInt32] = []
-        reports.reserveCapacity(targets.count * 4)
-        let (application, exits) = try Self.execute(code: code, table: table, timeout: timeout, using: system) { io in
+        reports.reserveCapacity(targets.count * 4 + msrReads.count * 2)
+        var faultsBeforeReport: Set<Int> = []
+        let expected = targets.count * 4 + msrReads.count * 2
+        let (application, exits, readBack) = try Self.execute(code: code, table: table, msrWrites: msrWrites,
+                                                              faultHandler: handler, timeout: timeout, using: system) { io in
+            if io.direction == .out, io.port == UInt16(MSRProbeProgram.faultPort), io.size == 1, handler != nil {
+                faultsBeforeReport.insert(reports.count)
+                return true
+            }
             guard io.direction == .out, io.port == CPUIDProbeProgram.reportPort, io.size == 4, io.count == 1 else {
                 return false
             }
             reports.append(io.value)
             return true
         }
-        guard reports.count == targets.count * 4 else {
-            throw .incompleteReport(expected: targets.count * 4, received: reports.count)
+        guard reports.count == expected else {
+            throw .incompleteReport(expected: expected, received: reports.count)
         }
         var observed: [Registers] = []
         observed.reserveCapacity(targets.count)
@@ -102,8 +131,17 @@ public struct GuestProbe: Sendable {
         }
         let comparison = ProbeComparison.compare(table: table, held: application.readBack,
                                                 observations: Array(zip(targets, observed)))
-        return GuestProbeResult(application: application, targets: targets, observed: observed,
-                                comparison: comparison, exits: exits)
+        var result = GuestProbeResult(application: application, targets: targets, observed: observed,
+                                      comparison: comparison, exits: exits)
+        result.msrWrites = msrWrites
+        result.msrReadBack = readBack
+        let first = targets.count * 4
+        result.msrObserved = msrReads.enumerated().map { k, index in
+            let at = first + 2 * k
+            if faultsBeforeReport.contains(at) { return MSR(index, .faulted) }
+            return MSR(index, .value(UInt64(reports[at]) | UInt64(reports[at + 1]) << 32))
+        }
+        return result
     }
 
     /// Runs `code` in real mode at `CPUIDProbeProgram.origin` in a fresh VM whose vCPU got `table`,
@@ -111,6 +149,16 @@ public struct GuestProbe: Sendable {
     public static func execute(code: [UInt8], table: Snapshot, timeout: Duration,
                                using system: borrowing KVMSystem,
                                onIO: (KVMIOExit) -> Bool) throws(GuestProbeError) -> (KVMCPUIDApplication, Int) {
+        let (application, exits, _) = try execute(code: code, table: table, msrWrites: [], faultHandler: nil,
+                                                  timeout: timeout, using: system, onIO: onIO)
+        return (application, exits)
+    }
+
+    /// As above, writing `msrWrites` with KVM_SET_MSRS after KVM_SET_CPUID2 (a short count is an error naming
+    /// the refused MSR) and reading them back, and pointing the #GP vector at `faultHandler` when given.
+    public static func execute(code: [UInt8], table: Snapshot, msrWrites: [MSR], faultHandler: UInt16?,
+                               timeout: Duration, using system: borrowing KVMSystem,
+                               onIO: (KVMIOExit) -> Bool) throws(GuestProbeError) -> (KVMCPUIDApplication, Int, [MSR]) {
         let origin = Int(CPUIDProbeProgram.origin)
         guard !code.isEmpty, origin + code.count <= 0x1_0000 else {
             throw .assembler(.segmentOverflow(origin: CPUIDProbeProgram.origin, size: code.count))
@@ -122,6 +170,7 @@ public struct GuestProbe: Sendable {
             try vm.addMemory(slot: 0, guestPhysicalAddress: 0, size: memorySize)
         }
         code.withUnsafeBytes { memory.baseAddress!.advanced(by: origin).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        if let faultHandler { MSRProbeProgram.installHandler(at: faultHandler, memory: memory.baseAddress!) }
 
         let vcpu = try kvm { () throws(KVMError) in try vm.createVCPU(id: 0) }
         let application: KVMCPUIDApplication
@@ -133,12 +182,23 @@ public struct GuestProbe: Sendable {
             case let .kvm(error): throw .kvm(error)
             }
         }
+        var readBack: [MSR] = []
+        if !msrWrites.isEmpty {
+            let pairs = msrWrites.map { (index: $0.index, value: $0.value.bits ?? 0) }
+            let written = try kvm { () throws(KVMError) in try vcpu.setMSRs(pairs) }
+            guard written == pairs.count else {
+                throw .msrRefused(msrWrites[written], written: written, of: pairs.count)
+            }
+            let values = try kvm { () throws(KVMError) in try vcpu.msrs(pairs.map(\.index)) }
+            readBack = zip(pairs, values).map { MSR($0.index, .value($1)) }
+        }
         do {
             var sregs = try vcpu.specialRegisters()
             sregs.makeRealMode()
             try vcpu.setSpecialRegisters(sregs)
             var regs = KVMRegisters()
             regs.rip = UInt64(origin)
+            regs.rsp = UInt64(MSRProbeProgram.stackTop)
             try vcpu.setRegisters(regs)
         } catch { throw .kvm(error) }
 
@@ -147,7 +207,7 @@ public struct GuestProbe: Sendable {
         // The timer goes first, explicitly, while the vCPU's kvm_run is certainly still mapped.
         timer.cancel()
         _ = vcpu.id
-        return (application, try outcome.get())
+        return (application, try outcome.get(), readBack)
     }
 
     /// KVM_RUN until HLT; the number of exits, or why the guest stopped otherwise.

@@ -65,6 +65,32 @@ public struct RealModeAssembler: Sendable {
         bytes += [0x0F, 0xA2]
     }
 
+    /// `rdmsr`: 0F 32 (EDX:EAX = MSR[ECX]).
+    public mutating func rdmsr() {
+        bytes += [0x0F, 0x32]
+    }
+
+    /// `xor r32, r32` (zeroes it): 66 31 /r.
+    public mutating func zero(_ register: X86Register32) {
+        bytes += [Self.operandSizePrefix, 0x31, 0xC0 | register.rawValue << 3 | register.rawValue]
+    }
+
+    /// `mov al, imm8`: B0 ib.
+    public mutating func movAL(_ value: UInt8) {
+        bytes += [0xB0, value]
+    }
+
+    /// `push bp; mov bp, sp; add word [bp+2], n; pop bp`: moves the interrupted IP that a real-mode exception
+    /// pushed past an `n`-byte instruction (55, 89 E5, 83 46 02 ib, 5D).
+    public mutating func skipFaultingInstruction(length: UInt8) {
+        bytes += [0x55, 0x89, 0xE5, 0x83, 0x46, 0x02, length, 0x5D]
+    }
+
+    /// `iret`: CF.
+    public mutating func iret() {
+        bytes.append(0xCF)
+    }
+
     /// `out dx, eax`: 66 EF.
     public mutating func outDXEAX() {
         bytes += [Self.operandSizePrefix, 0xEF]

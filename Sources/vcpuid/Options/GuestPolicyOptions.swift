@@ -24,7 +24,7 @@ struct GuestPolicyOptions: ParsableArguments {
     @Option(name: .customLong("input-format"), help: "The base dump's format when detection should not guess.")
     var inputFormat: DumpFormat?
 
-    @Option(parsing: .singleValue, help: ArgumentHelp("Turn features on (macro, /proc or QEMU names; comma-separated lists allowed).", valueName: "names"),
+    @Option(parsing: .singleValue, help: ArgumentHelp("Turn features on (macro, /proc or QEMU names, or feature-MSR bits such as arch_capabilities.mds_no; comma-separated lists allowed).", valueName: "names"),
             transform: TypedInOrder.init)
     var enable: [TypedInOrder] = []
 
@@ -32,11 +32,11 @@ struct GuestPolicyOptions: ParsableArguments {
             transform: TypedInOrder.init)
     var disable: [TypedInOrder] = []
 
-    @Option(parsing: .singleValue, help: ArgumentHelp("Write a register or bit range as is, e.g. 0x12.0.eax=0x803 or 0x7.0.ebx[2]=1.", valueName: "leaf.subleaf.reg[bits]=value"),
+    @Option(parsing: .singleValue, help: ArgumentHelp("Write a register or bit range as is, e.g. 0x12.0.eax=0x803 or 0x7.0.ebx[2]=1; or a feature MSR, e.g. msr.0x10a=0x69 or msr.0x10a[5]=0.", valueName: "leaf.subleaf.reg[bits]=value"),
             transform: TypedInOrder.init)
     var set: [TypedInOrder] = []
 
-    @Option(parsing: .singleValue, help: ArgumentHelp("Apply a Firecracker custom CPU template's cpuid_modifiers.", valueName: "file"),
+    @Option(parsing: .singleValue, help: ArgumentHelp("Apply a Firecracker custom CPU template's cpuid_modifiers and msr_modifiers.", valueName: "file"),
             transform: TypedInOrder.init)
     var template: [TypedInOrder] = []
 
@@ -70,6 +70,8 @@ struct GuestPolicyOptions: ParsableArguments {
             switch kind {
             case .enable: edits.append(.enable(Self.names(value.text)))
             case .disable: edits.append(.disable(Self.names(value.text)))
+            case .set where MSRAssignment.isMSRText(value.text):
+                do { edits.append(.setMSR(try MSRAssignment(parsing: value.text))) } catch { throw ValidationError(error.description) }
             case .set:
                 do { edits.append(.set(try RegisterAssignment(parsing: value.text))) } catch { throw ValidationError(error.description) }
             case .template: edits.append(.template(try FirecrackerTemplate.read(path: value.text), path: value.text))
@@ -116,7 +118,7 @@ struct GuestPolicyOptions: ParsableArguments {
         let names = policy.edits.flatMap { edit -> [String] in
             switch edit {
             case let .enable(list), let .disable(list): list
-            case .set, .template: []
+            case .set, .setMSR, .template: []
             }
         }
         let directory = qemuNames || names.contains(where: { quick.feature(named: $0) == nil })

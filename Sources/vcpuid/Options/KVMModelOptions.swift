@@ -196,3 +196,60 @@ enum KVMModelJSON {
         return try prettyJSON(document)
     }
 }
+
+extension KVMModelOptions {
+    /// The model of KVM's feature MSRs on /dev/kvm for `host`. For this machine (`live`), the host kernel's bug
+    /// flags are the running kernel's own (/proc/cpuinfo), which is what kvm_get_arch_capabilities() reads.
+    func predictFeatureMSRs(host: Snapshot, module: KVMModuleOptions, live: Bool) throws -> (msrs: [KVMFeatureMSRPrediction], notes: [String]) {
+        let resolution = KernelOptions.resolve(kernelOptions.kernel, live: live)
+        let view = LinuxDerivation.derive(host, kernel: resolution.profile, options: BootOptions(clearCPUID: clearCPUID))
+        var hostKernel: any KVMHostKernelView = view
+        var notes: [String] = []
+        if live, kernelOptions.kernel == nil, let text = SystemFile.text("/proc/cpuinfo"),
+           let info = try? ProcCPUInfo.parse(text, name: "/proc/cpuinfo"), let first = info.processors.first {
+            hostKernel = ProcBugsKernelView(base: view, procBugs: first.bugs, kernel: resolution.profile)
+            notes.append("host bug flags: the running kernel's /proc/cpuinfo")
+        }
+        let msrs = KVMFeatureMSRModel.predict(host: host, hostKernel: hostKernel, kernel: resolution.requested, module: module)
+        return (msrs, notes)
+    }
+}
+
+/// Aligned-text rendering of feature-MSR predictions and comparisons.
+enum KVMFeatureMSRText {
+    static func prediction(_ msrs: [KVMFeatureMSRPrediction]) -> [String] {
+        var lines = ["feature MSRs (KVM_GET_MSR_FEATURE_INDEX_LIST, KVM_GET_MSRS on /dev/kvm): \(msrs.count)"]
+        for msr in msrs {
+            lines.append("  0x\(Hex.digits(msr.index, count: 8))  \(msr.name.padded(to: 28))  \(msr.valueText)"
+                + ((0x480...0x492).contains(msr.index) ? "  (nested VMX capability; not modelled)" : ""))
+            if msr.bits.isEmpty, !(0x480...0x492).contains(msr.index) {
+                lines.append("      \(msr.valueRule)")
+            }
+            for bit in msr.bits where bit.value != false || bit.label != nil && bit.rule.contains("synthes") {
+                let state = bit.value.map { $0 ? "1" : "0" } ?? "?"
+                lines.append("      bit \(String(bit.number).padded(to: 2)) \(state) \((bit.label ?? "-").padded(to: 40)) \(bit.rule)")
+            }
+        }
+        return lines
+    }
+
+    static func comparison(_ c: KVMFeatureMSRComparison) -> [String] {
+        var lines = ["feature MSRs: live \(c.live.count), model \(c.model.count), differences \(c.differences.count)"]
+        for msr in c.live {
+            lines.append("  live 0x\(Hex.digits(msr.index, count: 8))  \(FeatureMSRNames.name(of: msr.index).padded(to: 24))  \(msr.value)")
+        }
+        for d in c.differences {
+            switch d {
+            case let .onlyLive(index): lines.append("  0x\(Hex.digits(index, count: 8)) only in the live list (the model has no rule listing it)")
+            case let .onlyModel(index, because): lines.append("  0x\(Hex.digits(index, count: 8)) only in the model: \(because)")
+            case let .faulted(index): lines.append("  0x\(Hex.digits(index, count: 8)) live KVM_GET_MSRS refused it")
+            case let .bit(index, live, account):
+                lines.append("  0x\(Hex.digits(index, count: 8)) bit \(account.number) \(account.label ?? "") live \(live ? 1 : 0), model \(live ? 0 : 1): \(account.rule)")
+            }
+        }
+        for s in c.settledByLive {
+            lines.append("  undecided in the model, live \(s.live ? 1 : 0): 0x\(Hex.digits(s.msr, count: 8)) bit \(s.account.number) \(s.account.label ?? ""): \(s.account.rule)")
+        }
+        return lines
+    }
+}

@@ -35,6 +35,15 @@ struct KVMDiffCommand: ParsableCommand {
         var rules: [KVMModelJSON.RuleDocument]
     }
 
+    struct MSRDifferenceDocument: Encodable {
+        var msr: String
+        var kind: String
+        var bit: Int?
+        var name: String?
+        var live: Int?
+        var rule: String
+    }
+
     struct Document: Encodable {
         var liveModule: String
         var modelled: String
@@ -42,6 +51,8 @@ struct KVMDiffCommand: ParsableCommand {
         var liveEntries: Int
         var modelEntries: Int
         var differences: [DifferenceDocument]
+        var featureMSRDifferences: [MSRDifferenceDocument]
+        var featureMSRsUndecidedInModel: [MSRDifferenceDocument]
     }
 
     func validate() throws {
@@ -59,6 +70,10 @@ struct KVMDiffCommand: ParsableCommand {
         let prediction = try model.predict(host: host, module: options)
         let coverage = KVMModuleOptions.coverage(ofLiveModule: info.name, modelled: options)
         let differences = prediction.differences(from: live)
+        let system = try KVMSystem(path: device)
+        let liveMSRs = system.offersFeatureMSRs ? try system.featureMSRs() : []
+        let (modelMSRs, msrNotes) = try model.predictFeatureMSRs(host: host, module: options, live: input.file == nil)
+        let msrComparison = KVMFeatureMSRComparison(live: liveMSRs, model: modelMSRs)
         if json {
             let documents = differences.map { d in
                 DifferenceDocument(kind: d.kind.rawValue, leaf: Hex.word(d.key.leaf), subleaf: Int(d.key.subleaf),
@@ -68,7 +83,12 @@ struct KVMDiffCommand: ParsableCommand {
             }
             print(try prettyJSON(Document(
                 liveModule: info.name ?? "none", modelled: model.title(prediction), coverage: coverage,
-                liveEntries: live.count, modelEntries: prediction.snapshot.count, differences: documents)))
+                liveEntries: live.count, modelEntries: prediction.snapshot.count, differences: documents,
+                featureMSRDifferences: msrComparison.differences.map(Self.document),
+                featureMSRsUndecidedInModel: msrComparison.settledByLive.map {
+                    MSRDifferenceDocument(msr: Hex.word($0.msr), kind: "undecided", bit: $0.account.number, name: $0.account.label,
+                                          live: $0.live ? 1 : 0, rule: $0.account.rule)
+                })))
             return
         }
         var lines = [
@@ -95,7 +115,20 @@ struct KVMDiffCommand: ParsableCommand {
                     + "\(d.kind == .onlyLive ? "only in the live table" : d.kind == .onlyModel ? "only in the model" : "index flag differs")")
             }
         }
+        for note in msrNotes { lines.append("note: \(note)") }
+        lines += KVMFeatureMSRText.comparison(msrComparison)
         print(lines.joined(separator: "\n"))
+    }
+
+    private static func document(_ d: KVMFeatureMSRComparison.Difference) -> MSRDifferenceDocument {
+        switch d {
+        case let .onlyLive(index): MSRDifferenceDocument(msr: Hex.word(index), kind: "onlyLive", rule: "the model has no rule listing it")
+        case let .onlyModel(index, because): MSRDifferenceDocument(msr: Hex.word(index), kind: "onlyModel", rule: because)
+        case let .faulted(index): MSRDifferenceDocument(msr: Hex.word(index), kind: "faulted", rule: "live KVM_GET_MSRS refused it")
+        case let .bit(index, live, account):
+            MSRDifferenceDocument(msr: Hex.word(index), kind: "bit", bit: account.number, name: account.label, live: live ? 1 : 0,
+                                  rule: account.rule)
+        }
     }
 
     /// The modelled module: --module if given, else the one loaded here (its parameters read from sysfs).

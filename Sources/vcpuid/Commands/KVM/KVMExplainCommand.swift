@@ -46,6 +46,9 @@ struct KVMExplainCommand: ParsableCommand {
     func run() throws {
         let host = try input.loadSnapshot()
         let prediction = try model.predict(host: host, live: input.file == nil)
+        if prediction.explain(feature) == nil, let bit = FeatureMSRBits.lookup(feature) {
+            return try explainMSRBit(bit, host: host, module: prediction.module)
+        }
         guard let verdict = prediction.explain(feature) else {
             if let known = FeatureCatalogue.shared.lookup(feature), known.kind == .bug {
                 throw ValidationError("'\(feature)' is \(known.macro), a bug flag Linux sets; KVM_GET_SUPPORTED_CPUID carries CPUID bits, not bug flags")
@@ -66,5 +69,42 @@ struct KVMExplainCommand: ParsableCommand {
         print("  model     \(try model.choice(live: input.file == nil).note)")
         print("  module    \(prediction.module)")
         for (i, step) in verdict.steps.enumerated() { print("  \(i + 1). \(step)") }
+    }
+
+    struct MSRBitDocument: Encodable {
+        var bit: String
+        var location: String
+        var kernel: String
+        var module: String
+        var listed: Bool
+        var value: Int?
+        var rule: String
+    }
+
+    /// A feature-MSR bit (`mds_no`, `arch_capabilities.rdcl_no`): the value KVM_GET_MSRS on /dev/kvm gives
+    /// it in the model, and the rule of kvm_get_arch_capabilities() (or the MSR's value rule) behind it.
+    private func explainMSRBit(_ bit: FeatureMSRBit, host: Snapshot, module: KVMModuleOptions) throws {
+        let live = input.file == nil
+        let (msrs, notes) = try model.predictFeatureMSRs(host: host, module: module, live: live)
+        let kernel = try model.kernelVersion(live: live)
+        let predicted = msrs.first { $0.index == bit.msr }
+        let account = predicted?.account(ofBit: bit.low)
+        let rule = account?.rule ?? "Linux \(kernel)'s KVM does not list \(FeatureMSRNames.name(of: bit.msr)) for \(module.module.rawValue)"
+        let value = account?.value.map { $0 ? 1 : 0 }
+        if json {
+            print(try prettyJSON(MSRBitDocument(bit: bit.label, location: bit.citation, kernel: kernel.description,
+                                                module: module.module.rawValue, listed: predicted != nil, value: value, rule: rule)))
+            return
+        }
+        let verdict = switch value {
+        case 1?: "offered (KVM_GET_MSRS on /dev/kvm reads it as 1)"
+        case 0?: "not offered (KVM_GET_MSRS on /dev/kvm reads it as 0)"
+        default: predicted == nil ? "not offered: the MSR is not in KVM's feature list" : "undecided"
+        }
+        print("\(bit.label): \(verdict)")
+        print("  location  \(bit.citation) — \(bit.summary)")
+        print("  model     Linux \(kernel) \(module)")
+        for note in notes { print("  note      \(note)") }
+        print("  rule      \(rule)")
     }
 }

@@ -34,6 +34,9 @@ struct KVMPredictCommand: ParsableCommand {
     @Flag(help: "With the table format, list the rules behind each entry's registers.")
     var rules = false
 
+    @Flag(help: "Also predict the feature MSRs KVM lists on /dev/kvm (KVM_GET_MSR_FEATURE_INDEX_LIST) and each value KVM_GET_MSRS returns, with the rule behind every ARCH_CAPABILITIES bit.")
+    var msrs = false
+
     func validate() throws {
         if input.allCPUs {
             throw ValidationError("kvm predict models one host CPU; --all-cpus does not apply (pick one with --cpu)")
@@ -52,6 +55,11 @@ struct KVMPredictCommand: ParsableCommand {
         case .table:
             print(KVMModelText.prediction(prediction, title: model.title(prediction), withRules: rules),
                   terminator: "")
+            if msrs {
+                let (predicted, notes) = try model.predictFeatureMSRs(host: host, module: prediction.module, live: input.file == nil)
+                for note in notes { print("note: \(note)") }
+                print(KVMFeatureMSRText.prediction(predicted).joined(separator: "\n"))
+            }
         }
     }
 }

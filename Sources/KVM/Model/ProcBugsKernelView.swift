@@ -1,0 +1,25 @@
+import X86Features
+
+/// A host-kernel view whose bug flags come from the running kernel's own /proc/cpuinfo `bugs` line, so the
+/// live model asks exactly what boot_cpu_has_bug() answers on this machine; everything else from `base`.
+public struct ProcBugsKernelView: KVMHostKernelView {
+    public var base: any KVMHostKernelView
+    /// Bug macro suffixes (`CPU_MELTDOWN`) the running kernel reports.
+    public var bugs: Set<String>
+
+    /// `procBugs` as /proc/cpuinfo prints them, mapped to macros through `kernel`'s bug rows.
+    public init(base: any KVMHostKernelView, procBugs: [String], kernel: KernelProfile) {
+        self.base = base
+        var macros: Set<String> = []
+        for name in procBugs {
+            if let row = kernel.bugs.first(where: { kernel.procName(of: $0) == name }) { macros.insert(row.name) }
+            else { macros.insert(name.uppercased()) }
+        }
+        self.bugs = macros
+    }
+
+    public func capabilityWord(_ word: Int) -> UInt32 { base.capabilityWord(word) }
+    public func hasFeature(_ macro: String) -> Bool? { base.hasFeature(macro) }
+    public func hasBug(_ name: String) -> Bool? { bugs.contains(name) }
+    public func undecidedBug(_ name: String) -> String? { nil }
+}
