@@ -72,13 +72,13 @@ public struct QEMUFeatureBit: Hashable, Sendable, Comparable, CustomStringConver
     }
 
     public var featureWord: QEMUFeatureWord { QEMUFeatureWords.all[word] }
-    /// QEMU's canonical property name.
+    /// QEMU's canonical property name; empty for bits QEMU sets itself (the XSAVE component words).
     public var name: String { featureWord.names[bit] ?? "" }
-    public var description: String { name }
+    public var description: String { name.isEmpty ? "\(featureWord.description(.classic)) bit \(bit)" : name }
 
     /// `CPUID.07H:EBX.hle [bit 4]`: how QEMU's warnings name the bit.
     public func warningText(_ spelling: QEMUFeatureWord.Spelling) -> String {
-        "\(featureWord.description(spelling)).\(name) [bit \(bit)]"
+        name.isEmpty ? "\(featureWord.description(spelling)) [bit \(bit)]" : "\(featureWord.description(spelling)).\(name) [bit \(bit)]"
     }
 
     public static func < (lhs: QEMUFeatureBit, rhs: QEMUFeatureBit) -> Bool { (lhs.word, lhs.bit) < (rhs.word, rhs.bit) }

@@ -12,6 +12,7 @@ struct QEMUCommand: ParsableCommand {
             """,
         subcommands: [
             QEMUModelsCommand.self,
+            QEMUCheckCommand.self,
         ]
     )
 }
