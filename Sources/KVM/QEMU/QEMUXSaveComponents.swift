@@ -29,4 +29,12 @@ public enum QEMUXSaveComponents {
         }
         return result
     }
+
+    /// The name QEMU's lists give a bit: its own, or for an XSAVE component the feature that needs it.
+    public static func featureName(of bit: QEMUFeatureBit) -> String? {
+        if !bit.name.isEmpty { return bit.name }
+        guard case let .cpuid(0xD, 0, register) = bit.featureWord.location else { return nil }
+        let component = register == .edx ? bit.bit + 32 : bit.bit
+        return table.first { $0.component == component }?.feature
+    }
 }

@@ -13,6 +13,7 @@ struct QEMUCommand: ParsableCommand {
         subcommands: [
             QEMUModelsCommand.self,
             QEMUCheckCommand.self,
+            QEMURunnableCommand.self,
         ]
     )
 }
