@@ -41,7 +41,7 @@ struct QEMUCheckCommand: ParsableCommand {
     var specWords: [String] = []
 
     /// ArgumentParser would read a leading `-cpu` as options: the words are taken as they come and joined.
-    var spec: String { specWords.joined(separator: " ") }
+    var spec: String { specWords.joined(separator: " ").trimmingWhitespace() }
 
     func validate() throws {
         if specWords.isEmpty { throw ValidationError("give the -cpu argument to check, e.g. vcpuid qemu check \"-cpu EPYC\"") }

@@ -18,6 +18,14 @@ struct QEMUCommand: ParsableCommand {
     )
 }
 
+extension QEMUCommand {
+    /// A quoted QEMU option such as `"-cpu EPYC,+avx2"` would be read as flags; a leading space makes it the
+    /// positional argument it is (every -cpu reader drops leading spaces).
+    static func protectingCPULines(_ arguments: [String]) -> [String] {
+        arguments.map { $0.hasPrefix("-cpu ") || $0.hasPrefix("-cpu=") ? " " + $0 : $0 }
+    }
+}
+
 /// `--qemu PATH` and `--refresh`, shared by the qemu subcommands.
 struct QEMUBinaryOptions: ParsableArguments {
     @Option(help: "The QEMU binary to ask (default /usr/bin/qemu-system-x86_64; its models are cached per binary).")
