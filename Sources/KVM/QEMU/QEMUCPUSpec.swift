@@ -37,11 +37,11 @@ public struct QEMUCPUSpec: Hashable, Sendable, CustomStringConvertible {
         argument = argument.drop { $0 == " " }
         if argument.hasPrefix("-cpu ") || argument.hasPrefix("-cpu=") { argument = argument.dropFirst(5).drop { $0 == " " } }
         while argument.last == " " { argument = argument.dropLast() }
-        let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let parts = Self.split(argument)
         guard let first = parts.first, !first.isEmpty else { throw .empty }
         self.init(model: first)
         for part in parts.dropFirst() {
-            guard !part.isEmpty, !part.contains(" ") else { throw .malformed(part) }
+            guard !part.isEmpty, part.contains("=") || !part.contains(" ") else { throw .malformed(part) }
             if part.hasPrefix("+") {
                 plus.append(String(part.dropFirst()))
             } else if part.hasPrefix("-") {
@@ -52,6 +52,30 @@ public struct QEMUCPUSpec: Hashable, Sendable, CustomStringConvertible {
                 properties.append(Property(name: part, value: "on"))
             }
         }
+    }
+
+    /// QEMU's option syntax: parts separated by `,`, where `,,` is a literal comma inside a value.
+    static func split(_ text: Substring) -> [String] {
+        var parts: [String] = []
+        var current = ""
+        var characters = text.makeIterator()
+        var pending: Character? = characters.next()
+        while let character = pending {
+            pending = characters.next()
+            if character == "," {
+                if pending == "," {
+                    current.append(",")
+                    pending = characters.next()
+                } else {
+                    parts.append(current)
+                    current = ""
+                }
+            } else {
+                current.append(character)
+            }
+        }
+        parts.append(current)
+        return parts
     }
 
     /// The argument as typed after `-cpu`.

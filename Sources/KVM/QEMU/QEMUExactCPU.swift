@@ -27,7 +27,7 @@ public struct QEMUExactCPU: Hashable, Sendable {
     }
 
     /// Whether a bit takes part in the comparison.
-    static func isCompared(_ bit: QEMUFeatureBit) -> Bool {
+    public static func isCompared(_ bit: QEMUFeatureBit) -> Bool {
         guard !bit.name.isEmpty, bit.name != "hypervisor" else { return false }
         if case let .cpuid(leaf, _, _) = bit.featureWord.location, leaf == 0x4000_0001 { return false }
         return true
@@ -118,7 +118,7 @@ public struct QEMUExactCPU: Hashable, Sendable {
     }
 
     /// Leaf 0's identification string (EBX, EDX, ECX).
-    static func vendorString(_ table: Snapshot) -> String {
+    public static func vendorString(_ table: Snapshot) -> String {
         var bytes: [UInt8] = []
         for register in [Register.ebx, .edx, .ecx] {
             let value = table.value(0, 0, register)
