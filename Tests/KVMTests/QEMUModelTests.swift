@@ -49,7 +49,7 @@ final class QEMUModelTests: XCTestCase {
         XCTAssertEqual(spec.properties[1].value, "on")
         XCTAssertThrowsError(try QEMUCPUSpec(parsing: "-cpu "))
         XCTAssertThrowsError(try QEMUCPUSpec(parsing: "EPYC,+av x"))
-        XCTAssertEqual(try QEMUCPUSpec(parsing: "EPYC,model-id=A,,B C").properties.first?.value, "A,B C", "QEMU's ,, is a comma")
+        XCTAssertEqual(try QEMUCPUSpec(parsing: "EPYC,,model-id=A B").properties.map(\.value), ["A B"], "strtok skips empty parts")
     }
 
     func testBundledTableNamesItsQEMU() throws {

@@ -103,6 +103,9 @@ public enum GuestExport {
         var notes = ["base model \(exact.base.name) (\(models.versionLine)): the closest of QEMU's \(exact.base.vendor) models, "
             + "\(exact.enable.count) feature(s) added, \(exact.disable.count) removed; QEMU still filters what the target "
             + "host's KVM lacks (vcpuid qemu check / vcpuid compare \"-cpu ...\" HOST --kernel V)"]
+        if exact.hasLostCommas {
+            notes.append("QEMU's -cpu option cannot carry a comma (it splits at every one): model-id is written without its commas")
+        }
         let unnamed = unnamedBits(of: table, directory: directory)
         if !unnamed.isEmpty {
             notes.append("\(unnamed.count) feature(s) of the table have no property in \(models.versionLine), so QEMU's guest "

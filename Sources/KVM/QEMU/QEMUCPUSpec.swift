@@ -54,28 +54,11 @@ public struct QEMUCPUSpec: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// QEMU's option syntax: parts separated by `,`, where `,,` is a literal comma inside a value.
+    /// QEMU 7.2's x86_cpu_parse_featurestr: the model, then parts split at every comma (strtok: empty parts
+    /// vanish, and a value cannot contain a comma).
     static func split(_ text: Substring) -> [String] {
-        var parts: [String] = []
-        var current = ""
-        var characters = text.makeIterator()
-        var pending: Character? = characters.next()
-        while let character = pending {
-            pending = characters.next()
-            if character == "," {
-                if pending == "," {
-                    current.append(",")
-                    pending = characters.next()
-                } else {
-                    parts.append(current)
-                    current = ""
-                }
-            } else {
-                current.append(character)
-            }
-        }
-        parts.append(current)
-        return parts
+        let model = text.prefix { $0 != "," }
+        return [String(model)] + text.dropFirst(model.count).split(separator: ",").map(String.init)
     }
 
     /// The argument as typed after `-cpu`.

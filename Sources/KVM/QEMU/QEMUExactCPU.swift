@@ -17,14 +17,18 @@ public struct QEMUExactCPU: Hashable, Sendable {
     /// Table bits QEMU has no property for (they cannot be given to QEMU's guest).
     public var unnamed: [String]
 
-    /// The `-cpu` argument: `EPYC-Rome-v2,+x,-y,level=16,...` (commas inside values doubled, as QEMU reads them).
+    /// The `-cpu` argument: `EPYC-Rome-v2,+x,-y,level=16,...`. QEMU splits it at every comma (strtok), so a
+    /// comma in the brand string cannot be given and is left out (`hasLostCommas`).
     public var argument: String {
         var parts = [base.name]
         parts += enable.map { "+" + $0.name }
         parts += disable.map { "-" + $0.name }
-        parts += properties.map { "\($0.name)=\($0.value.replacingCommas())" }
+        parts += properties.map { "\($0.name)=\($0.value.withoutCommas())" }
         return parts.joined(separator: ",")
     }
+
+    /// Whether a property value had a comma QEMU's -cpu syntax cannot carry.
+    public var hasLostCommas: Bool { properties.contains { $0.value.contains(",") } }
 
     /// Whether a bit takes part in the comparison.
     public static func isCompared(_ bit: QEMUFeatureBit) -> Bool {
@@ -144,10 +148,5 @@ public struct QEMUExactCPU: Hashable, Sendable {
 }
 
 extension String {
-    /// QEMU's option parser reads `,,` as a literal comma inside a value.
-    fileprivate func replacingCommas() -> String {
-        var out = ""
-        for character in self { out += character == "," ? ",," : String(character) }
-        return out
-    }
+    fileprivate func withoutCommas() -> String { String(filter { $0 != "," }) }
 }
