@@ -170,8 +170,9 @@ final class QEMUJudgeTests: XCTestCase {
     func testLibvirtExportsValidateAndNameOnlyCPUMapFeatures() throws {
         let validator = "/usr/bin/virt-xml-validate"
         let featuresFile = "/usr/share/libvirt/cpu_map/x86_features.xml"
-        guard FileManager.default.isExecutableFile(atPath: validator), FileManager.default.fileExists(atPath: featuresFile) else {
-            throw XCTSkip("libvirt's virt-xml-validate and cpu_map are not installed (Debian: libvirt-clients, libvirt-daemon)")
+        guard FileManager.default.isExecutableFile(atPath: validator), FileManager.default.isExecutableFile(atPath: "/usr/bin/xmllint"),
+              FileManager.default.fileExists(atPath: featuresFile) else {
+            throw XCTSkip("libvirt's virt-xml-validate (with xmllint) and cpu_map are not installed (Debian: libvirt-clients, libxml2-utils, libvirt-daemon)")
         }
         let known = try String(contentsOfFile: featuresFile, encoding: .utf8)
         let inputs = Array(exportInputs().enumerated().filter { $0.offset < 8 || $0.offset % 10 == 0 }.map(\.element))
