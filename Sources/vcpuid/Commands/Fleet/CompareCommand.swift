@@ -82,8 +82,14 @@ struct CompareCommand: ParsableCommand {
 
     /// A `-cpu` argument naming one of QEMU's models (not host or max): judged like `vcpuid qemu check`.
     static func namedModelLine(_ argument: String) throws -> QEMUCPUSpec? {
-        guard access(argument, F_OK) != 0, argument.trimmingWhitespace().hasPrefix("-cpu") else { return nil }
-        let spec = try QEMUCPUSpec(parsing: argument.trimmingWhitespace())
+        var text = argument
+        if access(argument, F_OK) == 0 {
+            text = String(decoding: try DumpReader.readBytes(path: argument), as: UTF8.self)
+            guard QEMUCPULine.looksLikeCPUArgument(text) else { return nil }
+        }
+        text = text.trimmingWhitespace()
+        guard text.hasPrefix("-cpu") else { return nil }
+        let spec = try QEMUCPUSpec(parsing: text)
         return spec.isHostModel ? nil : spec
     }
 
