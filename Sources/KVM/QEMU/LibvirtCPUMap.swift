@@ -45,3 +45,23 @@ public enum LibvirtCPUMap {
 
     public static func hasModel(_ name: String) -> Bool { modelNames.contains(name) }
 }
+
+extension LibvirtCPUMap {
+    /// The libvirt feature names a table has set, sorted: CPUID bits, and MSR bits where the table sampled
+    /// the MSR (as `virsh cpu-baseline --features` lists a CPU after expanding its model).
+    public static func names(in table: Snapshot) -> [String] {
+        var names: Set<String> = []
+        for feature in features {
+            switch feature.location {
+            case let .cpuid(leaf, subleaf, register):
+                let within = leaf >= 0x8000_0000 ? leaf <= table.maxExtendedLeaf : leaf <= table.maxBasicLeaf
+                guard within, table.value(leaf, subleaf ?? 0, register) & (1 << UInt32(feature.bit)) != 0 else { continue }
+                names.insert(feature.name)
+            case let .msr(index):
+                guard let value = table.msr(index)?.bits, value & (1 << UInt64(feature.bit)) != 0 else { continue }
+                names.insert(feature.name)
+            }
+        }
+        return names.sorted()
+    }
+}

@@ -151,6 +151,8 @@ struct BaselineDocument: Encodable {
     var level: String?
     var representative: String
     var features: [Named]
+    /// The same feature set in libvirt's cpu_map names, as `virsh cpu-baseline --features` lists it.
+    var libvirt: [String]
     var lost: [LostFeature]
 
     init(_ baseline: Baseline, view: BaselineView, kernel: KernelProfile, migratable: Bool) {
@@ -162,6 +164,7 @@ struct BaselineDocument: Encodable {
         level = baseline.level?.description
         representative = baseline.representative
         features = baseline.features.map { Named(linux: $0.linuxName, qemu: $0.qemuName) }
+        libvirt = LibvirtCPUMap.names(in: baseline.table)
         lost = baseline.lost
     }
 }
