@@ -51,17 +51,17 @@ public struct HTMLPage: Sendable {
         .unk{color:#555;font-weight:bold}.bar{display:flex;border:1px solid #333;height:2em;margin:.3em 0}
         .bar div{border-right:1px solid #fff;overflow:hidden;font-size:.8em;padding:2px;white-space:nowrap}
         .filter{margin:.5em 0}.hidden{display:none}
-        .tl{display:flex;align-items:flex-end;overflow-x:auto;gap:2px;padding-bottom:.5em}
-        .col{display:flex;flex-direction:column;min-width:5.5em;max-width:8em;border:1px solid #ccc;padding:2px;font-size:.8em}
-        .col .op{font-weight:bold;font-family:monospace;word-break:break-word}
+        .tl{display:flex;flex-wrap:wrap;align-items:stretch;gap:6px 3px;padding-bottom:.5em}
+        .col{display:flex;flex-direction:column;width:7.6em;border:1px solid #bbb;padding:2px;font-size:.78em;overflow-wrap:anywhere}
+        .col .at{color:#555}.col .op{font-weight:bold;font-family:monospace;min-height:2.5em}.col .res{color:#444;font-size:.9em}
         .frame{border:1px solid #333;margin:1px 0;padding:1px 2px;font-family:monospace}
-        .frame.cur{outline:3px solid #0072B2}.frame.saved{background:#E69F00;color:#000}.frame.free{background:#fff;color:#999}
-        .frame.armed::after{content:" ◆armed"}.col.fault{border:3px solid #D55E00}.col.gap{background:#f4f4f4;justify-content:center;text-align:center}
-        .exp{margin-top:2px}.exp.ok::before{content:"✓ "}.exp.bad::before{content:"✗ "}
+        .frame.cur{outline:3px solid #0072B2;outline-offset:-3px}.frame.saved{background:#E69F00;color:#000}.frame.free{background:#fff;color:#888}
+        .frame.armed::after{content:" ◆armed"}.col.fault{border:3px solid #D55E00}.col.gap{background:#eee;justify-content:center;text-align:center;font-weight:bold}
+        .exp{margin-top:2px;font-family:monospace}.exp.ok::before{content:"✓ "}.exp.bad::before{content:"✗ "}
         .hm td{min-width:1.2em;padding:0 2px;font-size:.8em}.hm th.h{text-align:left;font-family:monospace;white-space:nowrap}
         .hm thead th{writing-mode:vertical-rl;transform:rotate(180deg);font-family:monospace;font-weight:normal}
         @media print{.filter{display:none}body{margin:0;font-size:10px}thead th{position:static}
-        *{-webkit-print-color-adjust:exact;print-color-adjust:exact}details>*{display:block}.tl{flex-wrap:wrap}
+        *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
         tr{break-inside:avoid}}
         """
 }
