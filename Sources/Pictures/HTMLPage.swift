@@ -24,10 +24,10 @@ public struct HTMLPage: Sendable {
     }
 
     /// The legend of cell states, symbol and colour together.
-    public static func legend(_ states: [CellState] = CellState.allCases) -> String {
+    public static func legend(_ entries: [(CellState, String)] = CellState.allCases.map { ($0, $0.label) }) -> String {
         var out = "<p class=\"legend\">"
-        for state in states {
-            out += "<span class=\"\(state.cssClass) key\">\(state.symbol)</span> \(HTML.escape(state.label)) "
+        for (state, label) in entries {
+            out += "<span class=\"\(state.cssClass) key\">\(state.symbol)</span> \(HTML.escape(label)) "
         }
         return out + "</p>\n"
     }
@@ -58,6 +58,7 @@ public struct HTMLPage: Sendable {
         .frame.cur{outline:3px solid #0072B2;outline-offset:-3px}.frame.saved{background:#E69F00;color:#000}.frame.free{background:#fff;color:#888}
         .frame.armed::after{content:" ◆armed"}.col.fault{border:3px solid #D55E00}.col.gap{background:#eee;justify-content:center;text-align:center;font-weight:bold}
         .exp{margin-top:2px;font-family:monospace}.exp.ok::before{content:"✓ "}.exp.bad::before{content:"✗ "}
+        .hm td.a,.hml .a{background:#D55E00;color:#fff}.hm td.p,.hml .p{background:#e3f4ec;color:#00795a}
         .hm td{min-width:1.2em;padding:0 2px;font-size:.8em}.hm th.h{text-align:left;font-family:monospace;white-space:nowrap}
         .hm thead th{writing-mode:vertical-rl;transform:rotate(180deg);font-family:monospace;font-weight:normal}
         @media print{.filter{display:none}body{margin:0;font-size:10px}thead th{position:static}
