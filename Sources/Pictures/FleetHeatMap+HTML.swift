@@ -24,16 +24,21 @@ extension FleetHeatMap {
         }
         page.append("</tr></thead><tbody>\n")
         let width = map.features.count
-        // Cells without closing tags (valid HTML) keep a 1,000-host map small.
+        // Cells without closing tags (valid HTML), and a run of features a host has as one cell spanning
+        // them: a 1,000-host map over hundreds of lost features stays small, every cell still with a symbol.
         for host in map.hosts {
             var row = "<tr><th class=h>\(HTML.escape(host.name))</th>"
             var next = 0
-            for i in 0..<width {
+            var i = 0
+            while i < width {
                 if next < host.lacking.count, host.lacking[next] == i {
                     row += "<td class=a>✗"
                     next += 1
+                    i += 1
                 } else {
-                    row += "<td class=p>✓"
+                    let end = next < host.lacking.count ? host.lacking[next] : width
+                    row += end - i == 1 ? "<td class=p>✓" : "<td class=p colspan=\(end - i)>✓"
+                    i = end
                 }
             }
             page.append(row + "</tr>\n")
@@ -41,7 +46,7 @@ extension FleetHeatMap {
         if !map.completeHosts.isEmpty {
             page.append("<tr><th class=h title=\"\(HTML.escape(Self.list(map.completeHosts)))\">\(map.completeHosts.count) host"
                 + "\(map.completeHosts.count == 1 ? "" : "s") with all</th>"
-                + String(repeating: "<td class=p>✓", count: width) + "</tr>\n")
+                + (width == 1 ? "<td class=p>✓" : "<td class=p colspan=\(width)>✓") + "</tr>\n")
         }
         page.append("</tbody></table></section>\n")
 

@@ -34,8 +34,19 @@ final class FleetHeatMapTests: XCTestCase {
         XCTAssertEqual(PicturesFixtures.externalURLs(html), 0)
         XCTAssertTrue(html.contains("<th class=h>&lt;old &amp; &quot;slow&quot;&gt;</th>"))
         XCTAssertFalse(html.contains("<old"))
-        let cells = html.components(separatedBy: "<td class=").count - 1
-        XCTAssertGreaterThanOrEqual(cells, sorted.hosts.count * sorted.features.count)
+        // Every host row spans every feature column: ✗ cells one each, ✓ runs with their colspan.
+        let rows = html.components(separatedBy: "<tr><th class=h>").dropFirst()
+        XCTAssertEqual(rows.count, sorted.hosts.count + (sorted.completeHosts.isEmpty ? 0 : 1))
+        for (host, row) in zip(sorted.hosts, rows) {
+            let body = row.components(separatedBy: "</tr>")[0]
+            let lacks = body.components(separatedBy: "<td class=a>✗").count - 1
+            XCTAssertEqual(lacks, host.lacking.count, host.name)
+            var spanned = lacks
+            for cell in body.components(separatedBy: "<td class=p").dropFirst() {
+                spanned += cell.hasPrefix(" colspan=") ? Int(cell.dropFirst(9).prefix { $0.isNumber })! : 1
+            }
+            XCTAssertEqual(spanned, sorted.features.count, host.name)
+        }
         XCTAssertTrue(html.contains("<section id=\"lost\">"))
     }
 }
