@@ -31,9 +31,11 @@ extension ChainMatrix {
     }
 
     func rowHTML(_ row: ChainRow) -> String {
-        var search = row.linuxName + " " + row.macro.lowercased()
-        if let qemu = row.qemuName { search += " " + qemu }
-        var out = "<tr data-n=\"\(HTML.escape(search.lowercased()))\"\(row.changes ? " class=\"chg\"" : "")><td class=\"names\">"
+        var searched = [row.linuxName.lowercased()]
+        for name in [row.macro.lowercased(), row.qemuName?.lowercased()].compactMap({ $0 }) where !searched.contains(name) {
+            searched.append(name)
+        }
+        var out = "<tr data-n=\"\(HTML.escape(searched.joined(separator: " ")))\"\(row.changes ? " class=\"chg\"" : "")><td class=\"names\">"
         let names = "<b>\(HTML.escape(row.linuxName))</b><small>\(HTML.escape(row.sdmName))"
             + (row.qemuName.map { $0 == row.linuxName ? "" : " · QEMU \(HTML.escape($0))" } ?? "")
             + (row.macro.lowercased() == row.linuxName ? "" : " · \(HTML.escape(row.macro))") + "</small>"
