@@ -55,26 +55,26 @@ public struct ChainMatrix: Sendable {
         // Linux: the derivation's own verdict and explanation.
         let linuxSet: Bool
         if let feature = FeatureCatalogue.shared.lookup(bit.macro) {
-            let verdict = inputs.linux.reason(for: feature)
-            linuxSet = verdict.isSet
-            cells.append(step(from: cpu, to: linuxSet, reason: verdict.description))
+            linuxSet = inputs.linux.has(feature)
+            cells.append(step(from: cpu, to: linuxSet) { inputs.linux.reason(for: feature).description })
         } else {
             linuxSet = false
-            cells.append(step(from: cpu, to: false, reason: "Linux \(inputs.linux.kernel.version) does not name \(bit.macro)"))
+            cells.append(step(from: cpu, to: false) { "Linux \(inputs.linux.kernel.version) does not name \(bit.macro)" })
         }
 
         // KVM: what the live module offers, and what the model predicts (with its rule).
         var previous = linuxSet
         let modelSet = inputs.kvmModel?.snapshot.isSet(field)
-        let modelReason = inputs.kvmModel.map { Self.modelReason($0, bit: bit) }
+        // `kvm explain`'s verdict costs a scan of every KVM profile: asked only for cells that show a reason.
+        func modelReason() -> String? { inputs.kvmModel.map { Self.modelReason($0, bit: bit) } }
         switch inputs.kvmLive {
         case let .ran(offer)?:
             let live = offer.0.isSet(field)
             if let modelSet, modelSet != live {
                 cells.append(ChainCell(.mismatch, "KVM_GET_SUPPORTED_CPUID \(live ? "offers" : "does not offer") it; "
-                    + "the model says: \(modelReason ?? "")"))
+                    + "the model says: \(modelReason() ?? "")"))
             } else {
-                cells.append(step(from: previous, to: live, reason: modelReason ?? "KVM_GET_SUPPORTED_CPUID"))
+                cells.append(step(from: previous, to: live) { modelReason() ?? "KVM_GET_SUPPORTED_CPUID" })
             }
             previous = live
         case let .notRun(why)?:
@@ -83,9 +83,9 @@ public struct ChainMatrix: Sendable {
         }
         if let modelSet {
             if case .ran? = inputs.kvmLive {
-                cells.append(ChainCell(modelSet ? .present : .absent, modelReason))
+                cells.append(ChainCell(modelSet ? .present : .absent))
             } else {
-                cells.append(step(from: previous, to: modelSet, reason: modelReason ?? ""))
+                cells.append(step(from: previous, to: modelSet) { modelReason() ?? "" })
                 previous = modelSet
             }
         }
@@ -134,12 +134,12 @@ public struct ChainMatrix: Sendable {
     }
 
     /// The state of a stage given the one before it.
-    static func step(from before: Bool, to after: Bool, reason: String) -> ChainCell {
+    static func step(from before: Bool, to after: Bool, reason: () -> String) -> ChainCell {
         switch (before, after) {
         case (true, true): ChainCell(.present)
         case (false, false): ChainCell(.absent)
-        case (true, false): ChainCell(.cleared, reason)
-        case (false, true): ChainCell(.changed, reason)
+        case (true, false): ChainCell(.cleared, reason())
+        case (false, true): ChainCell(.changed, reason())
         }
     }
 

@@ -55,7 +55,16 @@ extension ReportCommand {
                 inputs.kvmLive = .notRun("\(error)")
             }
         }
-        let composition = try GuestTableComposer(directory: GuestFeatureTable(kernel: kernel)).compose(policy, on: base)
+        // The kernel's own table names most features; the full catalogue is built only when a name needs it.
+        let quick = GuestFeatureTable(kernelOnly: kernel)
+        let named = policy.edits.flatMap { edit -> [String] in
+            switch edit {
+            case let .enable(list), let .disable(list): list
+            case .set, .template: []
+            }
+        }
+        let directory = named.allSatisfy { quick.feature(named: $0) != nil } ? quick : GuestFeatureTable(kernel: kernel)
+        let composition = try GuestTableComposer(directory: directory).compose(policy, on: base)
         notes += composition.warnings.map { "guest: \($0)" }
         inputs.guest = composition
         if live, base.kind == .live {
