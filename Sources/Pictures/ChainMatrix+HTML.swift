@@ -72,7 +72,8 @@ extension ChainMatrix {
         for(var i=0;i<bs.length;i++){var rs=bs[i].querySelectorAll('tr[data-n]'),k=0;
         for(var j=0;j<rs.length;j++){var r=rs[j],ok=r.getAttribute('data-n').indexOf(t)>=0&&(!c.checked||r.classList.contains('chg'));
         r.classList.toggle('hidden',!ok);if(ok)k++;}bs[i].classList.toggle('hidden',k==0);n+=k;}
-        s.textContent=n+' rows shown';}q.addEventListener('input',run);c.addEventListener('change',run);run();})();
+        s.textContent=n+' rows shown';}q.addEventListener('input',run);c.addEventListener('change',run);run();
+        window.addEventListener('beforeprint',function(){var ds=document.querySelectorAll('details');for(var i=0;i<ds.length;i++)ds[i].open=true;});})();
         """
 }
 

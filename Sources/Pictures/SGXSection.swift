@@ -15,7 +15,9 @@ public struct SGXSection: Sendable {
         out += "<p>SGX: " + verdict(report.sgxAvailable, unknown: false) + " · AEX-Notify: "
             + verdict(report.aexNotify.usable, unknown: !report.aexNotify.unknown.isEmpty) + "</p>\n"
         out += "<table><thead><tr><th></th><th>requirement</th><th>evidence</th></tr></thead><tbody>\n"
-        for reason in report.sgxReasons + report.aexNotify.reasons {
+        // AEX-Notify's reasons repeat SGX's own first: each requirement once.
+        let reasons = report.sgxReasons + report.aexNotify.reasons.filter { !report.sgxReasons.contains($0) }
+        for reason in reasons {
             let state: CellState = switch reason.status {
             case .holds: .present
             case .fails: .cleared
@@ -54,13 +56,15 @@ public struct SGXSection: Sendable {
         let valid = sections.filter { $0.type == 1 && $0.size > 0 }
         guard !valid.isEmpty else { return out + "<p>none enumerated (CPUID leaf 0x12 subleaf 2 and up)</p>\n" }
         let total = valid.reduce(UInt64(0)) { $0 + $1.size }
-        let colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"]
+        // Okabe–Ito, each with the text colour that reads on it.
+        let colours = [("#0072B2", "#fff"), ("#E69F00", "#000"), ("#009E73", "#fff"), ("#CC79A7", "#000"),
+                       ("#56B4E9", "#000"), ("#D55E00", "#fff")]
         out += "<p>\(valid.count) section\(valid.count == 1 ? "" : "s"), \(HTML.escape(SGXEnumeration.formatBytes(total))) in all</p>\n"
         out += "<div class=\"bar\" role=\"img\" aria-label=\"EPC sections to scale\">"
         for (i, section) in valid.enumerated() {
             let share = Double(section.size) / Double(total) * 100
             let label = "EPC \(i): \(SGXEnumeration.formatBytes(section.size)) at 0x\(String(section.base, radix: 16))"
-            out += "<div style=\"width:\(String(format2: share))%;background:\(colours[i % colours.count])\" title=\"\(HTML.escape(label))\">"
+            out += "<div style=\"width:\(String(format2: share))%;background:\(colours[i % colours.count].0);color:\(colours[i % colours.count].1)\" title=\"\(HTML.escape(label))\">"
                 + HTML.escape(label) + "</div>"
         }
         out += "</div>\n<table><thead><tr><th>subleaf</th><th>base</th><th>size</th><th>property</th></tr></thead><tbody>\n"

@@ -91,5 +91,6 @@ final class ChainMatrixTests: XCTestCase {
         XCTAssertTrue(html.contains("EDECCSSA"))
         XCTAssertTrue(html.contains("AEXNOTIFY"))
         XCTAssertTrue(html.contains("class=\"bar\""), "EPC sections")
+        XCTAssertEqual(html.components(separatedBy: ">SGX enumerated<").count - 1, 1, "each requirement once")
     }
 }

@@ -6,6 +6,13 @@ import XCTest
 final class FleetHeatMapTests: XCTestCase {
     static let hosts = ["haswell-i7-4770", "skylake-x-i9-10980xe", "ice-lake-i7-1065g7", "coffee-lake-i9-9900k"]
 
+    func testCommonFolderIsSaidOnce() {
+        XCTAssertEqual(FleetHeatMap.commonFolder(["/d/hosts/a.cpuid", "/d/hosts/ab.cpuid"]), "/d/hosts/")
+        XCTAssertEqual(FleetHeatMap.commonFolder(["/d/x/a", "/d/y/a"]), "/d/")
+        XCTAssertEqual(FleetHeatMap.commonFolder(["a.cpuid", "b.cpuid"]), "")
+        XCTAssertEqual(FleetHeatMap.commonFolder(["/d/only.cpuid"]), "")
+    }
+
     func testHostsAndFeaturesSortedSoLossesStandOut() throws {
         var accumulator = BaselineAccumulator()
         var snapshots: [(String, Snapshot)] = []
@@ -34,18 +41,21 @@ final class FleetHeatMapTests: XCTestCase {
         XCTAssertEqual(PicturesFixtures.externalURLs(html), 0)
         XCTAssertTrue(html.contains("<th class=h>&lt;old &amp; &quot;slow&quot;&gt;</th>"))
         XCTAssertFalse(html.contains("<old"))
-        // Every host row spans every feature column: ✗ cells one each, ✓ runs with their colspan.
+        // Every host row spans every feature column, its ✗ cells spanning exactly the features it lacks.
         let rows = html.components(separatedBy: "<tr><th class=h>").dropFirst()
         XCTAssertEqual(rows.count, sorted.hosts.count + (sorted.completeHosts.isEmpty ? 0 : 1))
+        func span(_ cell: Substring) -> Int {
+            cell.hasPrefix(" colspan=") ? Int(cell.dropFirst(9).prefix { $0.isNumber })! : 1
+        }
         for (host, row) in zip(sorted.hosts, rows) {
             let body = row.components(separatedBy: "</tr>")[0]
-            let lacks = body.components(separatedBy: "<td class=a>✗").count - 1
-            XCTAssertEqual(lacks, host.lacking.count, host.name)
-            var spanned = lacks
-            for cell in body.components(separatedBy: "<td class=p").dropFirst() {
-                spanned += cell.hasPrefix(" colspan=") ? Int(cell.dropFirst(9).prefix { $0.isNumber })! : 1
+            var lacks = 0
+            var has = 0
+            for cell in body.split(separator: "<td class=").dropFirst() {
+                if cell.hasPrefix("a") { lacks += span(cell.dropFirst()) } else { has += span(cell.dropFirst()) }
             }
-            XCTAssertEqual(spanned, sorted.features.count, host.name)
+            XCTAssertEqual(lacks, host.lacking.count, host.name)
+            XCTAssertEqual(lacks + has, sorted.features.count, host.name)
         }
         XCTAssertTrue(html.contains("<section id=\"lost\">"))
     }

@@ -79,7 +79,10 @@ final class HTMLReportCommandTests: XCTestCase {
         XCTAssertEqual(baseline.status, 0, baseline.stderr)
         let html = try read("baseline.html")
         XCTAssertTrue(html.contains("<table class=\"hm\">"))
-        for file in files { XCTAssertTrue(html.contains("<th class=h>\(file)</th>"), file) }
+        XCTAssertTrue(html.contains("<dt>hosts in</dt><dd>\(fleet.path)/</dd>"), "the common folder, once")
+        for file in files {
+            XCTAssertTrue(html.contains("<th class=h>\(URL(fileURLWithPath: file).lastPathComponent)</th>"), file)
+        }
 
         let db = directory.appendingPathComponent("fleet.sqlite").path
         XCTAssertEqual(try CLI.run(["fleet", "add", "--db", db] + files).status, 0)
