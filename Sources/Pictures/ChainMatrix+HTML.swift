@@ -39,8 +39,9 @@ extension ChainMatrix {
         let names = "<b>\(HTML.escape(row.linuxName))</b><small>\(HTML.escape(row.sdmName))"
             + (row.qemuName.map { $0 == row.linuxName ? "" : " · QEMU \(HTML.escape($0))" } ?? "")
             + (row.macro.lowercased() == row.linuxName ? "" : " · \(HTML.escape(row.macro))") + "</small>"
+        // A stage that was not run says why in its heading and on hover; the row's details are about the bit.
         let reasons = zip(columns, row.cells).compactMap { column, cell in
-            cell.reason.map { "\(column.title): \(cell.state.symbol) \($0)" }
+            cell.state == .notRun ? nil : cell.reason.map { "\(column.title): \(cell.state.symbol) \($0)" }
         }
         if reasons.isEmpty {
             out += names

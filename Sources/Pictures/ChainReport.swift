@@ -19,7 +19,14 @@ public struct ChainReport: Sendable {
     public func html() -> String {
         var page = HTMLPage(title: "vcpuid report")
         page.append(header.html(title: "vcpuid report: the feature chain"))
-        for note in notes { page.append("<p class=\"why\">note: \(HTML.escape(note))</p>\n") }
+        // A dump missing many leaves gives the model a note per leaf: more than a few fold under one line.
+        let lines = notes.map { "note: " + HTML.escape($0) }.joined(separator: "\n")
+        if notes.count > 3 {
+            page.append("<details><summary>\(notes.count) notes from the model and the guest policy</summary>"
+                + "<div class=\"why\">\(lines)</div></details>\n")
+        } else if !notes.isEmpty {
+            page.append("<div class=\"why\">\(lines)</div>\n")
+        }
         let changing = matrix.rows.filter(\.changes).count
         page.append("<section id=\"matrix\"><h2>The chain: CPU → Linux → KVM → guest</h2>\n")
         page.append("<p>\(matrix.rows.count) features, \(changing) of them change along the chain. "
