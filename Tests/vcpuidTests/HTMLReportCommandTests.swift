@@ -36,6 +36,19 @@ final class HTMLReportCommandTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["report.html"])
     }
 
+    /// Live, with /dev/kvm: KVM's real offer and what a real guest saw are columns of the chain.
+    func testLiveReportRunsTheGuest() throws {
+        guard FileManager.default.isWritableFile(atPath: "/dev/kvm") else { throw XCTSkip("no usable /dev/kvm on this machine") }
+        let out = directory.appendingPathComponent("live.html").path
+        let result = try CLI.run(["report", "--html", out, "live", "--disable", "avx"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let html = try read("live.html")
+        XCTAssertTrue(html.contains(">KVM offer (live)</th>"))
+        XCTAssertTrue(html.contains("title=\"CPUID run inside a KVM guest"), "the guest ran")
+        XCTAssertTrue(html.contains("this machine"))
+        XCTAssertFalse(html.contains("not run: a dump"))
+    }
+
     func testUnwritablePathIsAnErrorNamingIt() throws {
         let out = directory.appendingPathComponent("missing/report.html").path
         let result = try CLI.run(["report", "--html", out, Self.dump])
