@@ -83,9 +83,11 @@ public struct SSATimeline: Sendable {
             } else {
                 skippedRecords += 1
                 if record.kind == .operation { skippedOperations += 1 }
-                let top = record.iteration.map { String($0.split(separator: ".")[0]) }
-                if firstSkipped == nil { firstSkipped = top }
-                lastSkipped = top
+                // The span names operations' iterations (a nested repeat's summary carries its parent's).
+                if record.kind == .operation || firstSkipped == nil {
+                    if firstSkipped == nil || skippedOperations == 1 { firstSkipped = record.iteration }
+                    lastSkipped = record.iteration
+                }
             }
         }
         flush()

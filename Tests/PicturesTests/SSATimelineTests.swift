@@ -40,6 +40,23 @@ final class SSATimelineTests: XCTestCase {
         XCTAssertFalse(html.contains("<div class=\"exp bad\""))
     }
 
+    /// Nested repeats: each level keeps its first and last iteration, the gaps name the iterations they hold.
+    func testNestedRepeatsCompressAtEveryLevel() throws {
+        let text = "config nssa=2\neenter\nrepeat 3 { repeat 100 { aex; eresume } }\nexpect cssa=0\neexit\n"
+        let run = ScenarioRunner(traceEveryStep: true).run(try ScenarioParser.parse(text, name: "nested"))
+        let columns = SSATimeline(run, passed: run.passed).columns
+        let gaps = columns.compactMap { column -> String? in
+            if case let .compressed(iterations, _, operations) = column { return "\(iterations):\(operations)" }
+            return nil
+        }
+        XCTAssertEqual(gaps, ["1.2–1.99:196", "2.1–2.100:200", "3.2–3.99:196"])
+        let kept = Set(columns.compactMap { column -> String? in
+            if case let .step(record) = column { return record.iteration }
+            return nil
+        })
+        XCTAssertEqual(kept, ["1", "1.1", "1.100", "3", "3.1", "3.100"])
+    }
+
     /// A fault is marked, and the frames are drawn from the trace's own record of them.
     func testFaultsAndFailuresAreMarked() throws {
         let run = try Self.run("b-handler-without-edeccssa.sgx")
