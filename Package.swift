@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "SGX", targets: ["SGX"]),
         .library(name: "Fleet", targets: ["Fleet"]),
         .library(name: "FleetInventory", targets: ["FleetInventory"]),
+        .library(name: "Pictures", targets: ["Pictures"]),
         .executable(name: "vcpuid-fleet", targets: ["vcpuid-fleet"]),
     ],
     dependencies: [
@@ -24,6 +25,8 @@ let package = Package(
         .target(name: "KVM", dependencies: ["CCPUID", "CPUID", "X86Features"]),
         .target(name: "SGX", dependencies: ["CPUID", "X86Features"]),
         .target(name: "Fleet", dependencies: ["CPUID", "X86Features", "KVM"]),
+        // Self-contained HTML pictures of the other modules' answers (docs/architecture.md).
+        .target(name: "Pictures", dependencies: ["CPUID", "X86Features", "KVM", "SGX", "Fleet"]),
         // The inventory links GRDB, and GRDB links full Foundation: it lives in its own executable so that
         // `vcpuid` itself keeps its start-up cost (docs/startup.md); `vcpuid fleet` hands over to it.
         .target(
@@ -33,14 +36,14 @@ let package = Package(
         .executableTarget(
             name: "vcpuid-fleet",
             dependencies: [
-                "CPUID", "X86Features", "Fleet", "FleetInventory",
+                "CPUID", "X86Features", "Fleet", "FleetInventory", "Pictures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "vcpuid",
             dependencies: [
-                "CPUID", "X86Features", "KVM", "SGX", "Fleet",
+                "CPUID", "X86Features", "KVM", "SGX", "Fleet", "Pictures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,6 +52,7 @@ let package = Package(
         .testTarget(name: "KVMTests", dependencies: ["KVM"], path: "Tests/KVMTests"),
         .testTarget(name: "SGXTests", dependencies: ["SGX"], path: "Tests/SGXTests"),
         .testTarget(name: "FleetTests", dependencies: ["Fleet", "FleetInventory"], path: "Tests/FleetTests"),
+        .testTarget(name: "PicturesTests", dependencies: ["Pictures"], path: "Tests/PicturesTests"),
         .testTarget(name: "vcpuidTests", dependencies: ["vcpuid", "vcpuid-fleet", "FleetInventory"], path: "Tests/vcpuidTests"),
     ],
     swiftLanguageModes: [.v6]

@@ -29,6 +29,7 @@ struct FleetRoot: ParsableCommand {
             FleetCanRunCommand.self,
             FleetDiffCommand.self,
             FleetExportCommand.self,
+            FleetReportCommand.self,
         ]
     )
 

@@ -20,6 +20,13 @@ public struct TraceRecord: Hashable, Sendable, Codable {
     public var mode: String
     public var state: String
     public var rax: UInt64
+    /// Each SSA frame's AEXNOTIFY byte after the step (bit 0 set: armed), for pictures of the stack; not part
+    /// of the JSON, whose shape `sgx simulate --json` fixes.
+    public var aexNotify: [UInt8] = []
+
+    enum CodingKeys: String, CodingKey {
+        case kind, step, line, iteration, text, fault, rule, result, cssa, nssa, mode, state, rax
+    }
 }
 
 /// The verdict on one `expect` pair.

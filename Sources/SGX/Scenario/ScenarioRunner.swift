@@ -57,7 +57,8 @@ private struct Execution {
         TraceRecord(kind: kind, step: step, line: line, iteration: Self.label(iteration), text: text,
                     fault: fault?.kind.description, rule: fault?.rule.statement, result: result,
                     cssa: state.cssa, nssa: state.nssa, mode: Self.mode(state),
-                    state: state.tcs.state.rawValue.lowercased(), rax: state.processor.rax)
+                    state: state.tcs.state.rawValue.lowercased(), rax: state.processor.rax,
+                    aexNotify: state.frames.map(\.gprsgx.aexNotify))
     }
 
     mutating func settlePendingFault() {

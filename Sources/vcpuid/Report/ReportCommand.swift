@@ -20,6 +20,8 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Print the report as JSON (every list in full).")
     var json = false
 
+    @OptionGroup var htmlOptions: ReportHTMLOptions
+
     @Flag(name: .shortAndLong, help: "List everything, e.g. every host feature KVM does not offer, not just the first few.")
     var verbose = false
 
@@ -34,6 +36,7 @@ struct ReportCommand: ParsableCommand {
     ]
 
     func run() throws {
+        if let html = htmlOptions.html { return try writeHTML(to: html) }
         let context = try makeContext()
         let built = Self.sections.map { $0(context) }
         print(json ? ReportRenderer.json(built) : ReportRenderer.text(built), terminator: "")

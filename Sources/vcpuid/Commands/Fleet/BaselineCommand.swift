@@ -57,10 +57,15 @@ struct BaselineCommand: ParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
+    @Option(help: ArgumentHelp("Also write a self-contained HTML heat map of hosts × lost features (reads the inputs twice).",
+                               valueName: "out.html"))
+    var html: String?
+
     func validate() throws {
         if files.isEmpty, filesFrom == nil, !live { throw ValidationError("give dump files or directories, --files-from or --live") }
         if let format { try format.checkWritable() }
         if json, format != nil { throw ValidationError("--json prints the summary and --format the table; give one of them") }
+        if html != nil, filesFrom == "-" { throw ValidationError("--html reads the inputs twice: give --files-from a file, not standard input") }
     }
 
     func run() throws {
@@ -80,6 +85,7 @@ struct BaselineCommand: ParsableCommand {
         }
         let baseline = try accumulator.result(kernel: profile, migratable: migratable)
         let title = "baseline of \(baseline.inputCount) input\(baseline.inputCount == 1 ? "" : "s") (\(view.rawValue) view, Linux \(profile.version))"
+        if let html { try writeHeatMap(baseline, title: title + (migratable ? ", migratable" : ""), kernel: profile, to: html) }
         if let format {
             try OutputDestination.emit(try format.render(baseline.dump(origin: title)), to: output)
         } else if json {

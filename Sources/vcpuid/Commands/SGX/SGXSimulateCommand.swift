@@ -1,5 +1,6 @@
 import ArgumentParser
 import CPUID
+import Pictures
 import SGX
 
 /// `vcpuid sgx simulate FILE`: runs a scenario on the enclave-thread model and checks its expectations.
@@ -39,6 +40,10 @@ struct SGXSimulateCommand: ParsableCommand {
 
     @Flag(help: "Print the run as JSON.")
     var json = false
+
+    @Option(help: ArgumentHelp("Also write the run as a self-contained HTML timeline of the SSA stack (repeats drawn compressed).",
+                               valueName: "out.html"))
+    var html: String?
 
     struct Output: Encodable {
         var passed: Bool
@@ -91,6 +96,12 @@ struct SGXSimulateCommand: ParsableCommand {
         }
         let result = ScenarioRunner(traceEveryStep: trace).run(scenario)
         let passed = strict ? result.passedStrictly : result.passed
+        if let html {
+            let traced = trace ? result : ScenarioRunner(traceEveryStep: true).run(scenario)
+            let header = ReportHeader.standard(read: file == "-" ? "standard input" : file, kernel: nil,
+                                               extra: cpuidDump.map { [("CPU features from", $0)] } ?? [])
+            try HTMLFile.write(SSATimeline(traced, passed: passed).html(header: header), to: html)
+        }
         if json {
             print(try SGXTable.json(Output(passed: passed, run: result)))
         } else {
