@@ -234,6 +234,33 @@ final class BugRulesTests: XCTestCase {
         XCTAssertTrue(its.reason(for: "its")!.description.contains("steppings 0-5"), its.reason(for: "its")!.description)
     }
 
+    // MARK: Corpus smoke run
+
+    /// Every libcpuid dump (no MSRs) under every fifth profile: bugs decided or undecided with a named MSR,
+    /// never both, and every undecided bug's reason names the MSR.
+    func testCorpusDumpsDecideOrNameTheMissingMSR() throws {
+        let root = LibcpuidCorpusTests.corpus
+        guard FileManager.default.fileExists(atPath: root.path) else {
+            throw XCTSkip("the libcpuid corpus is not at \(root.path) (../shared relative to the repository)")
+        }
+        let files = try LibcpuidCorpusTests.dumpFiles(root)
+        let profiles = stride(from: 0, to: KernelRelease.carried.count, by: 5).map { KernelProfile.release(KernelRelease.carried[$0].version)! }
+        var undecidedDumps = 0
+        for file in files {
+            let snapshot = try DumpReader.read(path: file.path, format: nil).first
+            for profile in profiles {
+                let view = LinuxDerivation.derive(snapshot, kernel: profile)
+                for bug in view.undecided {
+                    XCTAssertFalse(bug.missingMSRs.isEmpty, "\(file.lastPathComponent) \(bug.name)")
+                    XCTAssertTrue(bug.reason.contains("MSR 0x"), "\(file.lastPathComponent): \(bug.reason)")
+                    XCTAssertFalse(view.procBugs.contains(bug.procName ?? "-"), "\(file.lastPathComponent) \(bug.name)")
+                }
+                if !view.undecidedBugs.isEmpty { undecidedDumps += 1 }
+            }
+        }
+        XCTAssertGreaterThan(undecidedDumps, 0, "Intel dumps with ARCH_CAPABILITIES leave bugs undecided")
+    }
+
     // MARK: Agreement with the real kernel
 
     func testLiveVulnerabilitiesAgreeOrAreUndecided() throws {
