@@ -21,6 +21,11 @@ extension FlagsCommand {
             if !name.hasPrefix(".") { names.append(name) }
         }
         closedir(folder)
+        // A directory is a vulnerabilities directory only if it holds a file the kernel writes there.
+        guard names.contains(where: { VulnerabilityFiles.bugs[$0] != nil }) else {
+            throw ValidationError("\(directory): cannot read: it is a directory without the files of "
+                + "/sys/devices/system/cpu/vulnerabilities (meltdown, spectre_v2, ...)")
+        }
         var files: [(name: String, text: String)] = []
         for name in names {
             do {
@@ -30,7 +35,6 @@ extension FlagsCommand {
                 throw ValidationError("\(directory)/\(name): \(error)")
             }
         }
-        guard !files.isEmpty else { throw ValidationError("\(directory) holds no vulnerability files") }
         let comparison = VulnerabilityComparison(view: view, files: files)
         if json {
             print(try prettyJSON(VulnerabilityComparisonJSON(comparison, kernel: view.kernel.version)))
