@@ -76,8 +76,11 @@ extension LinuxView {
 
     private func unexplained(_ number: FeatureNumber, feature: Feature, isSet: Bool) -> (FeatureVerdict.Stage, [String]) {
         if feature.kind == .bug {
-            return (.outsideCPUID, [isSet ? "set" : "absent: vcpuid derives only the bug flags that follow from CPUID alone; "
-                + "the kernel decides the others from its vulnerability tables, microcode and MSRs"])
+            if BugRules.names.contains(feature.name) {
+                return (.vulnerability, [isSet ? "set" : "absent: Linux \(kernel.version)'s cpu_set_bug_bits() never sets it"])
+            }
+            return (.outsideCPUID, [isSet ? "set" : "absent: the kernel sets it outside cpu_set_bug_bits() (vendor "
+                + "errata, boot-time tests), which vcpuid does not derive"])
         }
         guard let origin = feature.origin(in: kernel) else {
             return (.notInKernel, ["\(feature.macro) does not exist in Linux \(kernel.version)"])
