@@ -69,7 +69,8 @@ public struct FlagComparison: Sendable {
         }
         let feature = Feature(kind: isBug ? .bug : .feature, name: row.name, qemuName: nil, addedIn: .atOrBefore(kernel.version))
         let macro = feature.macro
-        if let undecided = view.undecided.first(where: { $0.name == row.name && $0.isBug == isBug }) {
+        if view.undecidedRules.contains(where: { $0.name == row.name && $0.isBug == isBug }),
+           let undecided = view.undecided.first(where: { $0.name == row.name && $0.isBug == isBug }) {
             return Difference(name: name, isBug: isBug, side: side, macro: macro, verdict: .undecided(undecided.reason))
         }
         if let reason = outsideReason(feature, kernel: kernel, side: side, facts: view.facts) {

@@ -15,8 +15,8 @@ public struct LinuxView: Sendable {
     var bootLabels: [String] = []
     /// What cpu_set_bug_bits() read besides CPUID (set when the bug rules ran).
     var bugInputs: BugInputs?
-    /// Bugs (and IBRS_ENHANCED) the rules could not decide for lack of an MSR, in rule order; their bits are clear.
-    public internal(set) var undecided: [UndecidedBug] = []
+    /// The rules left undecided for lack of an MSR, in rule order; their bits are clear.
+    var undecidedRules: [UndecidedRule] = []
 
     init(kernel: KernelProfile, options: BootOptions, facts: CPUFacts) {
         self.kernel = kernel
@@ -51,11 +51,21 @@ public struct LinuxView: Sendable {
         }
     }
 
+    /// Bugs (and IBRS_ENHANCED) the rules could not decide for lack of an MSR, in rule order, with reasons;
+    /// their bits are clear. Built on each call: ask `hasUndecided` or `undecidedNames` when names suffice.
+    public var undecided: [UndecidedBug] { undecidedBugs(from: undecidedRules) }
+
     /// The bugs whose outcome needs an MSR the snapshot does not carry (ARCH_CAPABILITIES, microcode).
-    public var undecidedBugs: [UndecidedBug] { undecided.filter(\.isBug) }
+    public var undecidedBugs: [UndecidedBug] { undecidedBugs(from: undecidedRules.filter(\.isBug)) }
 
     /// Features cpu_set_bug_bits() sets (IBRS_ENHANCED) that the snapshot's MSRs cannot decide.
-    public var undecidedFeatures: [UndecidedBug] { undecided.filter { !$0.isBug } }
+    public var undecidedFeatures: [UndecidedBug] { undecidedBugs(from: undecidedRules.filter { !$0.isBug }) }
+
+    /// Whether any rule was left undecided (cheap).
+    public var hasUndecided: Bool { !undecidedRules.isEmpty }
+
+    /// The macro suffixes of the undecided bugs and features, in rule order (cheap).
+    public var undecidedNames: [String] { undecidedRules.map(\.name) }
 
     /// Whether the kernel sets bug `name` (`MDS`, `X86_BUG_MDS` or `mds`): nil when undecided for lack of
     /// an MSR, or when the kernel has no such bug.
@@ -65,7 +75,7 @@ public struct LinuxView: Sendable {
         let number = kernel.number(ofBug: key)
             ?? kernel.bugs.first { kernel.procName(of: $0) == name }.flatMap { kernel.number(ofBug: $0.name) }
         guard let number else { return nil }
-        if undecided.contains(where: { $0.isBug && kernel.number(ofBug: $0.name) == number }) { return nil }
+        if undecidedRules.contains(where: { $0.isBug && kernel.number(ofBug: $0.name) == number }) { return nil }
         return capabilities.contains(number)
     }
 

@@ -18,10 +18,7 @@ extension Run {
                 if !view.capabilities.contains(rule.number) { view.provenance[rule.number.value] = .bugRule(index) }
             case .unknown:
                 view.provenance[rule.number.value] = .bugRule(index)
-                let (explained, text) = evaluation.verdict(rule.condition) { view.decision(of: $0) }
-                view.undecided.append(UndecidedBug(name: rule.name, isBug: rule.isBug,
-                                                   procName: view.kernel.procName(at: rule.number),
-                                                   missingMSRs: explained.missingMSRs.sorted(), reason: text))
+                view.undecidedRules.append(UndecidedRule(index: index, name: rule.name, isBug: rule.isBug))
             }
         }
     }
@@ -31,10 +28,24 @@ extension LinuxView {
     /// cpu_has() as the bug rules read it: unknown for a bit a rule left undecided.
     func decision(of number: FeatureNumber) -> Decision {
         if capabilities.contains(number) { return .yes }
-        if !undecided.isEmpty, case .bugRule? = provenance[number.value],
-           undecided.contains(where: { !$0.isBug && kernel.number(ofFeature: $0.name) == number }) {
+        if !undecidedRules.isEmpty, case let .bugRule(index)? = provenance[number.value],
+           undecidedRules.contains(where: { $0.index == index }) {
             return .unknown
         }
         return .no
+    }
+
+    /// The undecided rules with their reasons, built when asked (the text costs more than the derivation).
+    func undecidedBugs(from rules: [UndecidedRule]) -> [UndecidedBug] {
+        guard !rules.isEmpty, let inputs = bugInputs else { return [] }
+        let resolved = BugRules.rules(for: kernel)
+        let evaluation = BugEvaluation(facts: facts, kernel: kernel.version, inputs: inputs,
+                                       isHypervisor: kernel.number(ofFeature: "HYPERVISOR").map(capabilities.contains) ?? false)
+        return rules.map { undecided in
+            let rule = resolved[undecided.index]
+            let (explained, text) = evaluation.verdict(rule.condition) { decision(of: $0) }
+            return UndecidedBug(name: rule.name, isBug: rule.isBug, procName: kernel.procName(at: rule.number),
+                                missingMSRs: explained.missingMSRs.sorted(), reason: text)
+        }
     }
 }

@@ -11,3 +11,10 @@ public struct UndecidedBug: Hashable, Sendable {
     /// "cannot be decided: ARCH_CAPABILITIES.MDS_NO (MSR 0x10A bit 5) needs MSR 0x10A, which the dump does not carry"
     public var reason: String
 }
+
+/// A rule left undecided, as the derivation records it (names only; `LinuxView.undecided` adds the reasons).
+struct UndecidedRule: Sendable {
+    var index: Int
+    var name: String
+    var isBug: Bool
+}

@@ -82,9 +82,10 @@ struct FlagsCommand: ParsableCommand {
             ["flags", ":", view.procFlags.joined(separator: " ")],
             ["bugs", ":", view.procBugs.joined(separator: " ")],
         ]
-        if !view.undecided.isEmpty {
-            let msrs = Set(view.undecided.flatMap(\.missingMSRs)).sorted().map { "0x" + String($0, radix: 16, uppercase: true) }
-            lines.append(["undecided", ":", view.undecided.map { $0.procName ?? $0.name.lowercased() }.joined(separator: " ")
+        let undecided = view.undecided
+        if !undecided.isEmpty {
+            let msrs = Set(undecided.flatMap(\.missingMSRs)).sorted().map { "0x" + String($0, radix: 16, uppercase: true) }
+            lines.append(["undecided", ":", undecided.map { $0.procName ?? $0.name.lowercased() }.joined(separator: " ")
                 + " (need MSR \(msrs.joined(separator: ", ")), which the input does not carry)"])
         }
         print(alignedColumns(lines))
