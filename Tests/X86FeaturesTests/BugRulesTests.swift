@@ -145,6 +145,9 @@ final class BugRulesTests: XCTestCase {
             Case(bug: "ITS_NATIVE_ONLY", what: "Skylake-X stepping 6", snapshot: cpu(model: skylakeX, stepping: 6), expected: always(false)),
             Case(bug: "TSA", what: "AMD 0x19", snapshot: amd19, expected: always(true)),
             Case(bug: "TSA", what: "Skylake-X", snapshot: cpu(model: skylakeX), expected: always(false)),
+            // The Zen-guest term tests X86_FEATURE_ZEN, which init_amd() sets after cpu_set_bug_bits() ran.
+            Case(bug: "TSA", what: "Zen 5 guest (family 0x1A)", snapshot: cpu(vendor: .amd, family: 0x1A, model: 0x02, hypervisor: true,
+                                                                          archCapabilities: nil), expected: always(false)),
             Case(bug: "VMSCAPE", what: "Skylake-X bare metal", snapshot: cpu(model: skylakeX), expected: always(true)),
             Case(bug: "VMSCAPE", what: "Skylake-X guest", snapshot: cpu(model: skylakeX, hypervisor: true), expected: always(false)),
             Case(bug: "CPU_MELTDOWN", what: "Skylake-X, AC = 0", snapshot: cpu(model: skylakeX), expected: always(true)),

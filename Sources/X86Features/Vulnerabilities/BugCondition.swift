@@ -9,6 +9,9 @@ indirect enum BugCondition: Sendable {
     case archCap(FeatureMSRBit)
     /// cpu_has()/boot_cpu_has() of a feature at this point; the number is resolved per release.
     case feature(String, FeatureNumber?)
+    /// A feature the code tests but the vendor code sets only after cpu_set_bug_bits() has run (amd.c sets ZEN
+    /// in init_amd()), so the test reads 0 at boot.
+    case setLater(String, by: String)
     /// c->x86_vendor is this vendor.
     case vendor(VulnerabilityRow.Vendor)
     /// cpu_has_old_microcode(): the intel-ucode-defs.h row, the hypervisor bit and MSR 0x8B.

@@ -95,6 +95,8 @@ extension BugEvaluation {
             case .unknown: return "\(name) cannot be decided (it follows from ARCH_CAPABILITIES.IBRS_ALL, MSR 0x10A bit 1, "
                 + "which the dump does not carry)"
             }
+        case let .setLater(name, setter):
+            return "\(name) = 0 when the bugs are set (\(setter) sets it later)"
         case let .vendor(vendor):
             return decision == .yes ? "the vendor is \(vendor.displayName)"
                 : "the vendor is \(cpu.vendor?.displayName ?? "another"), not \(vendor.displayName)"

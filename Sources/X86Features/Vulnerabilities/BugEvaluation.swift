@@ -31,6 +31,8 @@ struct BugEvaluation {
         case let .feature(_, number):
             guard let number else { return .no }
             return feature(number)
+        case .setLater:
+            return .no
         case let .vendor(vendor):
             return Decision(cpu.vendor == vendor)
         case .oldMicrocode:

@@ -82,7 +82,7 @@ enum BugRules {
                 condition: .all(its + [.blacklisted(.itsNativeOnly)])),
         BugRule(name: "TSA", isBug: true, kernels: from(6, 17),
                 condition: .all([speculates, .vendor(.amd), .not(.all([.has("TSA_SQ_NO"), .has("TSA_L1_NO")])),
-                                 .any([.blacklisted(.tsa), .all([.has("HYPERVISOR"), .has("ZEN")])])])),
+                                 .any([.blacklisted(.tsa), .all([.has("HYPERVISOR"), .setLater("ZEN", by: "amd.c init_amd()")])])])),
         BugRule(name: "VMSCAPE", isBug: true, kernels: from(6, 17),
                 condition: .all([speculates, .blacklisted(.vmscape), .not(.has("HYPERVISOR"))])),
         BugRule(name: "CPU_MELTDOWN", isBug: true, kernels: any, condition: .all(meltdown)),
