@@ -255,6 +255,11 @@ enum SyntheticRules {
     /// Vendor bug flags of amd.c/hygon.c/common.c outside cpu_set_bug_bits() (that function's bugs are
     /// `BugRules`, evaluated after these rules).
     static let bugs: [SyntheticRule] = [
+        SyntheticRule(.setBug(["DIV0"]), "amd.c init_amd_zen1()/erratum table: Zen1, family 0x17 models 0x00-0x2F, 0x50-0x5F",
+                      kernels: from(6, 5)) { run in
+            let f = run.view.facts
+            return f.vendor == .amd && f.family == 0x17 && (f.model <= 0x2F || (0x50...0x5F).contains(f.model))
+        },
         SyntheticRule(.setBug(["SYSRET_SS_ATTRS"]), "amd.c/hygon.c: SYSRET does not fix SS attributes on AMD") { run in amdLike(run) },
         SyntheticRule(.setBug(["FXSAVE_LEAK"]), "amd.c: family >= 6 without XSAVEERPTR") { run in
             run.view.facts.vendor == .amd && run.view.facts.family >= 6 && !run.has("XSAVEERPTR")

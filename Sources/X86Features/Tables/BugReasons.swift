@@ -19,7 +19,6 @@ enum BugReasons {
         "MONITOR":          R(.model, "Intel Atom models that need an IPI to leave MWAIT (intel.c)"),
         "AMD_E400":         R(.model, "AMD family 0xF/0x10 models affected by erratum 400 (amd.c)"),
         "TDX_PW_MCE":       R(.model, "Intel TDX hosts with the partial-write erratum"),
-        "DIV0":             R(.model, "AMD Zen1 (amd.c)"),
     ]
 
     /// Bugs whose rule vcpuid runs for every vendor outside `BugRules`; a difference on them is unexplained.
