@@ -45,6 +45,9 @@ final class BugsCompareCommandTests: XCTestCase {
         let undecided = try CLI.run(["explain", "mds", none.path])
         XCTAssertTrue(undecided.stdout.contains("cannot be decided: ARCH_CAPABILITIES.MDS_NO (MSR 0x10A bit 5) needs MSR 0x10A, "
             + "which the dump does not carry"), undecided.stdout)
+        XCTAssertTrue(undecided.stdout.contains("UNDECIDED"), undecided.stdout)
+        let report = try CLI.run([none.path])
+        XCTAssertTrue(report.stdout.contains("more could not be decided for lack of MSR 0x8B, 0x10A"), report.stdout)
         let json = try CLI.run(["flags", none.path, "--json"])
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let names = (object["undecidedBugs"] as? [[String: Any]])?.compactMap { $0["proc"] as? String } ?? []
