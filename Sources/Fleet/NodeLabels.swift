@@ -1,4 +1,5 @@
 import CPUID
+import KVM
 
 /// Kubernetes node labels for one CPU, in node-feature-discovery's and KubeVirt's naming, computed once
 /// from the same CPUID so that the two label sets never disagree.
@@ -57,5 +58,17 @@ public struct NodeLabels: Sendable, Encodable {
         case .transmeta: "Transmeta"
         case .other: "Unknown"
         }
+    }
+}
+
+extension NodeLabels {
+    /// Adds KubeVirt's `cpu-model.node.kubevirt.io/<Model>=true` for every QEMU named model the node can run and
+    /// start (QEMU's `unavailable-features` empty and no hard failure such as a refused MSR write).
+    public mutating func addModelLabels(_ runnability: QEMURunnability) {
+        var labels = Set(kubevirt)
+        for verdict in runnability.verdicts where verdict.isRunnable && verdict.starts {
+            labels.insert(Label(key: "cpu-model.node.kubevirt.io/\(verdict.model)", value: "true"))
+        }
+        kubevirt = labels.sorted()
     }
 }

@@ -1,8 +1,8 @@
 import CPUID
 
 /// A QEMU `-cpu` argument as a guest's CPUID: `host` or `max` (what the host offers) with `+feature`,
-/// `-feature`, `feature=on|off` edits by QEMU name. QEMU's named models (Skylake-Server, EPYC, ...) need
-/// QEMU's model table, which vcpuid does not carry: they are refused, naming what to give instead.
+/// `-feature`, `feature=on|off` edits by QEMU name. QEMU's named models (Skylake-Server, EPYC, ...) are judged
+/// by `vcpuid qemu check` (KVM/QEMU), which `vcpuid compare "-cpu MODEL"` hands them to.
 public struct QEMUCPULine: Hashable, Sendable {
     public var model: String
     /// QEMU names turned on and off, in order; `property` marks the `name=on|off` spelling, which QEMU also
@@ -26,7 +26,7 @@ public struct QEMUCPULine: Hashable, Sendable {
         public var description: String {
             switch self {
             case let .namedModel(model):
-                "-cpu \(model): vcpuid has no table of QEMU's named CPU models; give -cpu host (or max) with +/- features, or the guest's CPUID table"
+                "-cpu \(model): a named QEMU model; give it as \"-cpu \(model)\" (vcpuid compare hands it to vcpuid qemu check)"
             case let .unknownFeature(name): "-cpu: no CPUID feature is named '\(name)' (QEMU, Linux or macro names)"
             case let .malformed(text): "-cpu: cannot read '\(text)' (expected MODEL[,+feature|,-feature|,feature=on|off]...)"
             }

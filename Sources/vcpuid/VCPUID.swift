@@ -20,6 +20,7 @@ struct VCPUID: ParsableCommand {
             SGXCommand.self,
             KVMCommand.self,
             GuestCommand.self,
+            QEMUCommand.self,
             DiffCommand.self,
             BaselineCommand.self,
             CompareCommand.self,
@@ -31,6 +32,6 @@ struct VCPUID: ParsableCommand {
 
     /// Parses the command line after one spelling rewrite: `vcpuid sgx --guest ...` is `vcpuid sgx guest ...`.
     static func main() {
-        main(SGXGuestCommand.rewritingGuestFlag(Array(CommandLine.arguments.dropFirst())))
+        main(QEMUCommand.protectingCPULines(SGXGuestCommand.rewritingGuestFlag(Array(CommandLine.arguments.dropFirst()))))
     }
 }

@@ -19,10 +19,14 @@ enum CLI {
         return dir.appendingPathComponent("vcpuid")
     }
 
-    static func run(_ arguments: [String], stdin: Data? = nil) throws -> CLIResult {
+    /// `environment` adds to (or overrides) this process's environment.
+    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> CLIResult {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

@@ -114,5 +114,10 @@ final class FleetCommandTests: XCTestCase {
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         XCTAssertNotNil(object["kubevirt"])
         XCTAssertTrue(json.stdout.contains("cpu-vendor.node.kubevirt.io/AMD"))
+        // Named models from QEMU's table (installed or bundled), judged against the modelled KVM offer.
+        XCTAssertTrue(json.stdout.contains("cpu-model.node.kubevirt.io/EPYC-Rome"), json.stdout)
+        XCTAssertFalse(json.stdout.contains("cpu-model.node.kubevirt.io/EPYC-Genoa\""), "Zen 4 client lacks Genoa's AVX-512 server set")
+        let bare = try CLI.run(["labels", fixture("zen4-ryzen-7-7700x.cpuid"), "--kernel", "6.18", "--no-models"])
+        XCTAssertFalse(bare.stdout.contains("cpu-model.node.kubevirt.io/"), bare.stdout)
     }
 }

@@ -50,12 +50,22 @@ public enum GuestExport {
         /// `host,+sgx,+sgx1,-avx512f`
         public var cpu: String
         public var notes: [String]
-        /// The whole option as typed: `-cpu host,+sgx,...`
-        public var commandLine: String { "-cpu \(cpu)" }
+        /// The whole option as typed: `-cpu host,+sgx,...` (single-quoted when a shell would split it).
+        public var commandLine: String {
+            let plain = cpu.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || ",+-=._".unicodeScalars.contains($0) }
+            return plain ? "-cpu \(cpu)" : "-cpu '" + cpu.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+        }
     }
 
-    /// QEMU's `-cpu host` plus `+name`/`-name` for each change, and `level=`/`xlevel=` when the maximum leaves changed.
-    public static func qemu(_ composition: GuestComposition, directory: any GuestFeatureDirectory) -> QEMUArguments {
+    /// The `-cpu` option for a composed table. A table built on this machine's live KVM offer is `-cpu host`
+    /// plus `+name`/`-name` for each change and `level=`/`xlevel=` (QEMU's host model is that offer); any other
+    /// table (another host's dump, a baseline, a prediction) is a named model plus exact edits
+    /// (`QEMUExactCPU`), because `host` would hand the guest whatever the target host has.
+    public static func qemu(_ composition: GuestComposition, directory: any GuestFeatureDirectory,
+                            models: QEMUModelTable? = nil) -> QEMUArguments {
+        if composition.base.kind != .live, let models {
+            return exactQEMU(composition, directory: directory, models: models)
+        }
         let (changes, unnamed) = featureChanges(from: composition.base.snapshot, to: composition.table, directory: directory)
         var parts = ["host"]
         var notes: [String] = []
@@ -83,6 +93,76 @@ public enum GuestExport {
             notes.append("QEMU's host model starts from KVM's supported CPUID, but this policy's base is \(composition.base.name)")
         }
         return QEMUArguments(cpu: parts.joined(separator: ","), notes: notes)
+    }
+
+    /// A named model plus exact edits (`QEMUExactCPU`), with notes on what QEMU cannot express.
+    static func exactQEMU(_ composition: GuestComposition, directory: any GuestFeatureDirectory,
+                          models: QEMUModelTable) -> QEMUArguments {
+        let table = composition.table
+        let exact = QEMUExactCPU(table: table, models: models)
+        var notes = ["base model \(exact.base.name) (\(models.versionLine)): the closest of QEMU's \(exact.base.vendor) models, "
+            + "\(exact.enable.count) feature(s) added, \(exact.disable.count) removed; QEMU still filters what the target "
+            + "host's KVM lacks (vcpuid qemu check / vcpuid compare \"-cpu ...\" HOST --kernel V)"]
+        if exact.hasLostCommas {
+            notes.append("QEMU's -cpu option cannot carry a comma (it splits at every one): model-id is written without its commas")
+        }
+        let unnamed = unnamedBits(of: table, directory: directory)
+        if !unnamed.isEmpty {
+            notes.append("\(unnamed.count) feature(s) of the table have no property in \(models.versionLine), so QEMU's guest "
+                + "will not have them: \(unnamed.joined(separator: ", "))")
+        }
+        if table.isSet(StructuralRules.sgx1.field) {
+            notes.append("an SGX guest also needs a virtual EPC: -object memory-backend-epc,id=epc0,size=64M,prealloc=on "
+                + "-M sgx-epc.0.memdev=epc0,sgx-epc.0.node=0")
+        }
+        return QEMUArguments(cpu: exact.argument, notes: notes)
+    }
+
+    /// Features the table has that QEMU's feature words do not name (by the catalogue's names).
+    static func unnamedBits(of table: Snapshot, directory: any GuestFeatureDirectory) -> [String] {
+        var names: [String] = []
+        var seen: Set<CPUIDField> = []
+        for feature in directory.features {
+            guard let field = feature.field, field.isSingleBit, seen.insert(field).inserted, table.isSet(field) else { continue }
+            let maximum = field.leaf >= 0x8000_0000 ? table.maxExtendedLeaf : table.maxBasicLeaf
+            guard field.leaf <= maximum, field.leaf < 0x4000_0000 || field.leaf >= 0x5000_0000 else { continue }
+            // OSXSAVE mirrors the guest's CR4.OSXSAVE: no VMM sets it.
+            if QEMUFeatureWords.bit(at: field) == nil, field != CPUIDField(1, 0, .ecx, bit: 27) { names.append("\(feature)") }
+        }
+        return names
+    }
+
+    /// A libvirt `<cpu mode='custom' match='exact'>` element for a table that is not this host's KVM offer:
+    /// the closest model libvirt and QEMU both know, `<vendor>`, and a `<feature>` per differing bit, named as
+    /// libvirt's cpu_map names it (bits cpu_map does not name become comments).
+    public static func exactLibvirt(_ table: Snapshot, models: QEMUModelTable, model forced: String? = nil) -> (xml: String, notes: [String]) {
+        var exact = QEMUExactCPU(table: table, models: models, libvirtOnly: true)
+        if let forced, let model = models.model(named: forced) {
+            let (target, msrWords) = QEMUExactCPU.bits(of: table)
+            let has = model.featureBits.filter { QEMUExactCPU.isCompared($0) && ({ if case .msr = $0.featureWord.location { msrWords.contains($0.word) } else { true } })($0) }
+            exact.base = model
+            exact.enable = target.subtracting(has).sorted()
+            exact.disable = has.subtracting(target).sorted()
+        }
+        var lines = ["<cpu mode='custom' match='exact' check='full'>"]
+        lines.append("  <model fallback='forbid'>\(xmlEscaped(forced ?? exact.base.name))</model>")
+        let vendorString = QEMUExactCPU.vendorString(table)
+        if let vendor = LibvirtCPUMap.vendors[vendorString] { lines.append("  <vendor>\(vendor)</vendor>") }
+        var notes: [String] = []
+        for (bits, policy) in [(exact.enable, "require"), (exact.disable, "disable")] {
+            for bit in bits {
+                if let name = LibvirtCPUMap.name(of: bit) {
+                    lines.append("  <feature policy='\(policy)' name='\(xmlEscaped(name))'/>")
+                } else {
+                    lines.append("  <!-- \(xmlEscaped(bit.name)): not in \(xmlEscaped(LibvirtCPUMap.source)), cannot \(policy == "require" ? "require" : "disable") it -->")
+                    notes.append("\(bit.name) is not in \(LibvirtCPUMap.source); libvirt cannot \(policy) it")
+                }
+            }
+        }
+        lines.append("</cpu>")
+        notes.insert("model \(forced ?? exact.base.name): the closest model both libvirt (\(LibvirtCPUMap.source)) and \(models.versionLine) know; "
+            + "\(exact.enable.count) feature(s) required, \(exact.disable.count) disabled against QEMU's definition", at: 0)
+        return (lines.joined(separator: "\n") + "\n", notes)
     }
 
     /// Libvirt's names where they differ from QEMU's (libvirt src/cpu_map/x86_features.xml aliases).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CPUID
 import Fleet
+import KVM
 import X86Features
 #if canImport(Glibc)
 import Glibc
@@ -25,7 +26,8 @@ struct CompareCommand: ParsableCommand {
             Examples:
               vcpuid compare guest.json host.cpuid --kernel 6.1
               vcpuid compare fc-template.json host.cpuid --start-only
-              vcpuid compare host,+avx512f,-hle host.cpuid --kernel 6.1      (a line starting "-cpu " goes in a file)
+              vcpuid compare host,+avx512f,-hle host.cpuid --kernel 6.1
+              vcpuid compare "-cpu EPYC-Rome,+avx512f" host.cpuid --kernel 6.1   (a named QEMU model: as `vcpuid qemu check`)
             """
     )
 
@@ -52,6 +54,10 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let spec = try Self.namedModelLine(guest) {
+            try runQEMUCheck(spec)
+            return
+        }
         let profile = kernel.map { KernelOptions.resolve($0, live: false) }.map { resolution in
             KernelOptions.announce(resolution)
             return resolution.profile
@@ -72,6 +78,40 @@ struct CompareCommand: ParsableCommand {
         }
         let yes = startOnly ? verdict.canStart : verdict.canMigrate
         if !yes { throw ExitCode(ExitStatus.negativeVerdict) }
+    }
+
+    /// A `-cpu` argument naming one of QEMU's models (not host or max): judged like `vcpuid qemu check`.
+    static func namedModelLine(_ argument: String) throws -> QEMUCPUSpec? {
+        var text = argument
+        if access(argument, F_OK) == 0 {
+            text = String(decoding: try DumpReader.readBytes(path: argument), as: UTF8.self)
+            guard QEMUCPULine.looksLikeCPUArgument(text) else { return nil }
+        }
+        text = text.trimmingWhitespace()
+        guard text.hasPrefix("-cpu") else { return nil }
+        let spec = try QEMUCPUSpec(parsing: text)
+        return spec.isHostModel ? nil : spec
+    }
+
+    /// QEMU's outcome for a named-model line on HOST (vcpuid's model of its KVM for --kernel, default the
+    /// newest carried) or, without HOST, on this machine's live KVM.
+    private func runQEMUCheck(_ spec: QEMUCPUSpec) throws {
+        let (models, notes) = try QEMUModels.load()
+        for note in notes { writeToStandardError("note: \(note)\n") }
+        let offer: QEMUAcceleratorOffer
+        if let host {
+            offer = .predicted(host: try FleetInputs.snapshot(host), hostName: host, kernel: kernel ?? KernelProfile.newest.version)
+        } else {
+            offer = try .live()
+        }
+        let check = QEMUStartCheck(spec: spec, models: models, offer: offer)
+        let spelling = models.version.map(QEMUFeatureWord.Spelling.of(version:)) ?? .classic
+        if json {
+            print(try prettyJSON(QEMUCheckJSON(check, models: models, spelling: spelling)))
+        } else {
+            print(QEMUCheckCommand.render(check, models: models, spelling: spelling), terminator: "")
+        }
+        if !check.starts { throw ExitCode(ExitStatus.negativeVerdict) }
     }
 
     /// A QEMU `-cpu` argument given directly (`host,-avx512f`) or as a one-line file; nil for a dump.

@@ -10,8 +10,13 @@ struct GuestExportCommand: ParsableCommand {
         discussion: """
             firecracker: a custom CPU template whose cpuid_modifiers turn the base into the table (only the \
             bits that differ are decided; --full decides every bit of every entry).
-            qemu: -cpu host,+x,-y with QEMU's property names (host = KVM's supported CPUID).
-            libvirt: <cpu mode='host-passthrough'> (or mode='custom' with --model) with <feature> elements.
+            qemu: for the live base (this machine's KVM offer), -cpu host,+x,-y (host = KVM's supported \
+            CPUID); for any other base (a dump, a baseline, a prediction), the closest named QEMU model plus \
+            +x/-y and level, xlevel, family, model, stepping, vendor, model-id where they differ, so the guest \
+            sees the table's bits wherever QEMU runs (models from `vcpuid qemu models`; --qemu PATH).
+            libvirt: <cpu mode='host-passthrough'> for the live base (or mode='custom' with --model); for any \
+            other base <cpu mode='custom' match='exact'> with <model fallback='forbid'>, <vendor> and \
+            <feature policy='require|disable'>, named as libvirt's cpu_map names them.
 
             Examples:
               vcpuid guest export --disable avx512f --as qemu
@@ -36,6 +41,9 @@ struct GuestExportCommand: ParsableCommand {
 
     @Option(help: "Write to this file (atomically) instead of standard output.")
     var output: String?
+
+    @Option(help: "qemu, libvirt: the QEMU binary whose named models to use (cached; vcpuid's bundled table without QEMU).")
+    var qemu = "/usr/bin/qemu-system-x86_64"
 
     @Flag(help: "Print a JSON object with the export and its notes.")
     var json = false
@@ -62,11 +70,18 @@ struct GuestExportCommand: ParsableCommand {
             }
             text = template.rendered()
         case .qemu:
-            let arguments = GuestExport.qemu(composition, directory: directory)
+            let models = composition.base.kind == .live ? nil : try loadModels(&notes)
+            let arguments = GuestExport.qemu(composition, directory: directory, models: models)
             notes += arguments.notes.map { "note: \($0)" }
             text = arguments.commandLine + "\n"
         case .libvirt:
-            text = GuestExport.libvirt(composition, directory: directory, model: model)
+            if composition.base.kind == .live {
+                text = GuestExport.libvirt(composition, directory: directory, model: model)
+            } else {
+                let exact = GuestExport.exactLibvirt(composition.table, models: try loadModels(&notes), model: model)
+                notes += exact.notes.map { "note: \($0)" }
+                text = exact.xml
+            }
         }
         if let output {
             try DumpWriter.writeAtomically(text, to: output)
@@ -77,5 +92,11 @@ struct GuestExportCommand: ParsableCommand {
         }
         if output == nil { print(text, terminator: "") }
         for note in notes { printToStandardError(note) }
+    }
+
+    private func loadModels(_ notes: inout [String]) throws -> QEMUModelTable {
+        let (models, loadNotes) = try QEMUModels.load(binary: qemu)
+        notes += loadNotes.map { "note: \($0)" }
+        return models
     }
 }
