@@ -11,6 +11,8 @@ public struct FlagComparison: Sendable {
 
         public enum Verdict: Hashable, Sendable {
             case outsideCPUID(SyntheticReason)
+            /// The rules need an MSR the snapshot does not carry (the reason names it).
+            case undecided(String)
             case unexplained(String)
         }
 
@@ -21,8 +23,10 @@ public struct FlagComparison: Sendable {
         public var verdict: Verdict
 
         public var isExplained: Bool {
-            if case .outsideCPUID = verdict { return true }
-            return false
+            switch verdict {
+            case .outsideCPUID, .undecided: return true
+            case .unexplained: return false
+            }
         }
     }
 
@@ -65,6 +69,10 @@ public struct FlagComparison: Sendable {
         }
         let feature = Feature(kind: isBug ? .bug : .feature, name: row.name, qemuName: nil, addedIn: .atOrBefore(kernel.version))
         let macro = feature.macro
+        if view.undecidedRules.contains(where: { $0.name == row.name && $0.isBug == isBug }),
+           let undecided = view.undecided.first(where: { $0.name == row.name && $0.isBug == isBug }) {
+            return Difference(name: name, isBug: isBug, side: side, macro: macro, verdict: .undecided(undecided.reason))
+        }
         if let reason = outsideReason(feature, kernel: kernel, side: side, facts: view.facts) {
             return Difference(name: name, isBug: isBug, side: side, macro: macro, verdict: .outsideCPUID(reason))
         }
@@ -81,11 +89,10 @@ public struct FlagComparison: Sendable {
         case let .synthetic(reason)? where !reason.category.isDerivableFromCPUID:
             return reason
         case .bug?:
-            guard let reason = BugReasons.outside[feature.name],
+            // cpu_set_bug_bits() is derived in full (BugRules): a difference on its bugs is unexplained.
+            guard !BugRules.names.contains(feature.name), let reason = BugReasons.outside[feature.name],
                   !BugReasons.derivedForAllVendors.contains(feature.name) else { return nil }
-            if !reason.category.isDerivableFromCPUID { return reason }
-            // vcpuid carries AMD's and Hygon's vulnerability rows, not Intel's model/stepping tables.
-            return facts.isAMDLike ? nil : SyntheticReason(.model, reason.detail + "; vcpuid does not carry this vendor's table")
+            return reason.category.isDerivableFromCPUID ? nil : reason
         default:
             return nil
         }

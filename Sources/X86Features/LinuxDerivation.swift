@@ -2,7 +2,7 @@ import CPUID
 
 /// Computes what a Linux kernel makes of a CPUID snapshot, in the kernel's own order:
 /// direct words → scattered rows → synthetic flags and vendor quirks that follow from CPUID →
-/// leaf-guard filtering → boot-option clears, each clear taking its dependents along (cpuid-deps.c).
+/// cpu_set_bug_bits() (vulnerability tables, ARCH_CAPABILITIES, microcode) → leaf-guard filtering → boot-option clears, each clear taking its dependents along (cpuid-deps.c).
 public enum LinuxDerivation {
     public static func derive(_ snapshot: Snapshot, kernel: KernelProfile,
                               options: BootOptions = .none) -> LinuxView {
@@ -10,6 +10,7 @@ public enum LinuxDerivation {
         run.copyDirectWords()
         run.applyScatteredRows()
         run.applyRules(SyntheticRules.all)
+        run.applyBugRules()
         run.filterLeafDependentFeatures()
         run.applyBootOptions()
         return run.view
@@ -34,6 +35,8 @@ enum Provenance: Sendable {
     case dependency(on: Int)
     /// filter_cpuid_features(): the leaf the feature needs lies above the maximum leaf.
     case leafFilter(leaf: UInt32)
+    /// cpu_set_bug_bits() decided it (index into `BugRules.rules(for:)` of the view's kernel), set or not.
+    case bugRule(Int)
     /// Cleared by a boot option (index into `LinuxView.bootLabels`); an index keeps this enum trivially copyable.
     case boot(Int)
 }

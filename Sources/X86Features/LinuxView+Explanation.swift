@@ -34,9 +34,21 @@ extension LinuxView {
             return (.maxLeafGuard, ["cleared: needs leaf \(Hex.byte(leaf)) but max leaf is \(Hex.byte(facts.maxBasic))"])
         case let .boot(option):
             return (.bootOption, ["cleared by \(bootLabels[option])"])
+        case let .bugRule(index):
+            return explainBugRule(index)
         case .dependency:
             return (.dependency, [dependencyChain(from: number)])
         }
+    }
+
+    /// The rule's verdict: "not affected: ARCH_CAPABILITIES.MDS_NO = 1 (MSR 0x10A bit 5)".
+    private func explainBugRule(_ index: Int) -> (stage: FeatureVerdict.Stage, lines: [String]) {
+        let rule = BugRules.rules(for: kernel)[index]
+        guard let inputs = bugInputs else { return (.vulnerability, []) }
+        let evaluation = BugEvaluation(facts: facts, kernel: kernel.version, inputs: inputs,
+                                       isHypervisor: kernel.number(ofFeature: "HYPERVISOR").map(capabilities.contains) ?? false)
+        let (explained, text) = evaluation.verdict(rule.condition) { decision(of: $0) }
+        return (explained.decision == .unknown ? .undecided : .vulnerability, [text])
     }
 
     /// "cleared: depends on SGX1, which depends on SGX, cleared by nosgx".
@@ -64,8 +76,11 @@ extension LinuxView {
 
     private func unexplained(_ number: FeatureNumber, feature: Feature, isSet: Bool) -> (FeatureVerdict.Stage, [String]) {
         if feature.kind == .bug {
-            return (.outsideCPUID, [isSet ? "set" : "absent: vcpuid derives only the bug flags that follow from CPUID alone; "
-                + "the kernel decides the others from its vulnerability tables, microcode and MSRs"])
+            if BugRules.names.contains(feature.name) {
+                return (.vulnerability, [isSet ? "set" : "absent: Linux \(kernel.version)'s cpu_set_bug_bits() never sets it"])
+            }
+            return (.outsideCPUID, [isSet ? "set" : "absent: the kernel sets it outside cpu_set_bug_bits() (vendor "
+                + "errata, boot-time tests), which vcpuid does not derive"])
         }
         guard let origin = feature.origin(in: kernel) else {
             return (.notInKernel, ["\(feature.macro) does not exist in Linux \(kernel.version)"])

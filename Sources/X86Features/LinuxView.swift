@@ -13,6 +13,10 @@ public struct LinuxView: Sendable {
     let facts: CPUFacts
     /// The boot options that cleared something, as written; `Provenance.boot` indexes this.
     var bootLabels: [String] = []
+    /// What cpu_set_bug_bits() read besides CPUID (set when the bug rules ran).
+    var bugInputs: BugInputs?
+    /// The rules left undecided for lack of an MSR, in rule order; their bits are clear.
+    var undecidedRules: [UndecidedRule] = []
 
     init(kernel: KernelProfile, options: BootOptions, facts: CPUFacts) {
         self.kernel = kernel
@@ -40,11 +44,39 @@ public struct LinuxView: Sendable {
         }
     }
 
-    /// The /proc/cpuinfo `bugs` line's names, in bug-number order (only bugs derivable from CPUID).
+    /// The /proc/cpuinfo `bugs` line's names, in bug-number order; bugs in `undecidedBugs` are left out.
     public var procBugs: [String] {
         capabilities.members.compactMap { number in
             number.word >= kernel.capabilityWords ? kernel.procName(at: number) : nil
         }
+    }
+
+    /// Bugs (and IBRS_ENHANCED) the rules could not decide for lack of an MSR, in rule order, with reasons;
+    /// their bits are clear. Built on each call: ask `hasUndecided` or `undecidedNames` when names suffice.
+    public var undecided: [UndecidedBug] { undecidedBugs(from: undecidedRules) }
+
+    /// The bugs whose outcome needs an MSR the snapshot does not carry (ARCH_CAPABILITIES, microcode).
+    public var undecidedBugs: [UndecidedBug] { undecidedBugs(from: undecidedRules.filter(\.isBug)) }
+
+    /// Features cpu_set_bug_bits() sets (IBRS_ENHANCED) that the snapshot's MSRs cannot decide.
+    public var undecidedFeatures: [UndecidedBug] { undecidedBugs(from: undecidedRules.filter { !$0.isBug }) }
+
+    /// Whether any rule was left undecided (cheap).
+    public var hasUndecided: Bool { !undecidedRules.isEmpty }
+
+    /// The macro suffixes of the undecided bugs and features, in rule order (cheap).
+    public var undecidedNames: [String] { undecidedRules.map(\.name) }
+
+    /// Whether the kernel sets bug `name` (`MDS`, `X86_BUG_MDS` or `mds`): nil when undecided for lack of
+    /// an MSR, or when the kernel has no such bug.
+    public func bugDecision(_ name: String) -> Bool? {
+        var key = name.uppercased()
+        for prefix in ["X86_BUG_", "BUG_"] where key.hasPrefix(prefix) { key.removeFirst(prefix.count) }
+        let number = kernel.number(ofBug: key)
+            ?? kernel.bugs.first { kernel.procName(of: $0) == name }.flatMap { kernel.number(ofBug: $0.name) }
+        guard let number else { return nil }
+        if undecidedRules.contains(where: { $0.isBug && kernel.number(ofBug: $0.name) == number }) { return nil }
+        return capabilities.contains(number)
     }
 
     /// Every set feature's macro name, in number order.
@@ -85,6 +117,10 @@ public struct FeatureVerdict: Hashable, Sendable, CustomStringConvertible {
     /// The step of the derivation that decided the bit.
     public enum Stage: String, Hashable, Sendable {
         case cpuid, scattered, maxLeafGuard, synthesized, quirk, dependency, bootOption, outsideCPUID, notInKernel
+        /// cpu_set_bug_bits(): vulnerability tables, ARCH_CAPABILITIES, microcode.
+        case vulnerability
+        /// cpu_set_bug_bits() needs an MSR the snapshot does not carry.
+        case undecided
     }
 
     public var isSet: Bool

@@ -242,23 +242,6 @@ enum SyntheticRules {
 
     private static func family(_ run: Run) -> UInt32 { run.view.facts.family }
 
-    /// cpu_vuln_whitelist NO_SPECULATION: family 4, Centaur/Intel/NSC/Vortex family 5, Vortex 6, early Atoms.
-    private static func noSpeculation(_ f: CPUFacts) -> Bool {
-        if f.family == 4 { return true }
-        if f.family == 5 && [.centaur, .intel, .other].contains(f.vendor) { return true }
-        return f.vendor == .intel && f.family == 6 && [0x1C, 0x26, 0x27, 0x35, 0x36].contains(f.model)
-    }
-
-    /// cpu_vuln_whitelist NO_SSB.
-    private static func noSSB(_ f: CPUFacts) -> Bool {
-        if f.vendor == .amd && (0x0F...0x12).contains(f.family) { return true }
-        return f.vendor == .intel && f.family == 6
-            && [0x37, 0x4D, 0x4A, 0x4C, 0x57, 0x85, 0x0E, 0x5A, 0x75].contains(f.model)
-    }
-
-    /// Whether IA32_ARCH_CAPABILITIES exists; when it does not, every MSR term of cpu_set_bug_bits() reads 0.
-    private static func archCapabilitiesMSR(_ run: Run) -> Bool { run.has("ARCH_CAPABILITIES") }
-
     /// Vendor quirks that decide "not affected" bits from CPUID alone (amd.c).
     static let notAffected: [SyntheticRule] = [
         SyntheticRule(.set(["BTC_NO"]), "amd.c: Zen3 on bare metal predates the BTC_NO bit") { run in
@@ -269,54 +252,13 @@ enum SyntheticRules {
         },
     ]
 
-    /// Bug flags that follow from CPUID alone (common.c cpu_set_bug_bits(), amd.c, hygon.c). Bugs that need
-    /// IA32_ARCH_CAPABILITIES, microcode revisions or Intel's model/stepping tables are not derived.
+    /// Vendor bug flags of amd.c/hygon.c/common.c outside cpu_set_bug_bits() (that function's bugs are
+    /// `BugRules`, evaluated after these rules).
     static let bugs: [SyntheticRule] = [
-        SyntheticRule(.setBug(["SPECTRE_V1"]), "common.c: every CPU outside the NO_SPECULATION whitelist") { run in
-            !noSpeculation(run.view.facts)
-        },
-        SyntheticRule(.setBug(["SPECTRE_V2", "SPECTRE_V2_USER"]), "common.c: outside the NO_SPECTRE_V2 whitelist (Centaur/Zhaoxin family 7)") { run in
+        SyntheticRule(.setBug(["DIV0"]), "amd.c init_amd_zen1()/erratum table: Zen1, family 0x17 models 0x00-0x2F, 0x50-0x5F",
+                      kernels: from(6, 5)) { run in
             let f = run.view.facts
-            return !noSpeculation(f) && !((f.vendor == .centaur || f.vendor == .zhaoxin) && f.family == 7)
-        },
-        SyntheticRule(.setBug(["SPEC_STORE_BYPASS"]), "common.c: outside NO_SSB and without AMD_SSB_NO CPUID.(EAX=80000008H):EBX[26] (no ARCH_CAPABILITIES MSR)") { run in
-            let f = run.view.facts
-            return !noSpeculation(f) && !noSSB(f) && !run.has("AMD_SSB_NO") && !archCapabilitiesMSR(run)
-        },
-        SyntheticRule(.setBug(["SWAPGS"]), "common.c: Intel outside the NO_SWAPGS whitelist (AMD, Hygon, Centaur/Zhaoxin 7 are listed)") { run in
-            let f = run.view.facts
-            return f.vendor == .intel && !noSpeculation(f) && !(f.family == 6
-                && [0x37, 0x4D, 0x4A, 0x4C, 0x57, 0x85, 0x5A, 0x75, 0x5C, 0x5F, 0x7A].contains(f.model))
-        },
-        SyntheticRule(.setBug(["RETBLEED"]), "common.c: AMD family 0x15-0x17 and Hygon 0x18 without BTC_NO") { run in
-            let f = run.view.facts
-            return !run.has("BTC_NO") && ((f.vendor == .amd && (0x15...0x17).contains(f.family)) || (f.vendor == .hygon && f.family == 0x18))
-        },
-        SyntheticRule(.setBug(["SMT_RSB"]), "common.c: AMD family 0x17, Hygon 0x18") { run in
-            let f = run.view.facts
-            return (f.vendor == .amd && f.family == 0x17) || (f.vendor == .hygon && f.family == 0x18)
-        },
-        SyntheticRule(.setBug(["SRSO"]), "common.c: AMD family 0x17/0x19/0x1A and Hygon 0x18 without SRSO_NO CPUID.(EAX=80000021H):EAX[29]") { run in
-            let f = run.view.facts
-            let srsoNo = f.maxExtended >= 0x8000_0021 && f.bit(0x8000_0021, 0, .eax, 29)
-            return !srsoNo && ((f.vendor == .amd && [0x17, 0x19, 0x1A].contains(f.family)) || (f.vendor == .hygon && f.family == 0x18))
-        },
-        SyntheticRule(.setBug(["IBPB_NO_RET"]), "common.c: AMD_IBPB without AMD_IBPB_RET CPUID.(EAX=80000008H):EBX[30]") { run in
-            run.has("AMD_IBPB") && !run.has("AMD_IBPB_RET")
-        },
-        SyntheticRule(.setBug(["TSA"]), "common.c: AMD without both TSA_SQ_NO and TSA_L1_NO, family 0x19 or a Zen guest") { run in
-            let f = run.view.facts
-            return f.vendor == .amd && !(run.has("TSA_SQ_NO") && run.has("TSA_L1_NO"))
-                && (f.family == 0x19 || (run.has("HYPERVISOR") && run.has("ZEN")))
-        },
-        SyntheticRule(.setBug(["VMSCAPE"]), "common.c: AMD family 0x17/0x19/0x1A and Hygon 0x18 on bare metal") { run in
-            let f = run.view.facts
-            return !run.has("HYPERVISOR")
-                && ((f.vendor == .amd && [0x17, 0x19, 0x1A].contains(f.family)) || (f.vendor == .hygon && f.family == 0x18))
-        },
-        SyntheticRule(.setBug(["BHI"]), "common.c: outside NO_BHI (AMD, Hygon, old AMD, Centaur/Zhaoxin 7) when running on a hypervisor") { run in
-            let f = run.view.facts
-            return f.vendor == .intel && !noSpeculation(f) && run.has("HYPERVISOR")
+            return f.vendor == .amd && f.family == 0x17 && (f.model <= 0x2F || (0x50...0x5F).contains(f.model))
         },
         SyntheticRule(.setBug(["SYSRET_SS_ATTRS"]), "amd.c/hygon.c: SYSRET does not fix SS attributes on AMD") { run in amdLike(run) },
         SyntheticRule(.setBug(["FXSAVE_LEAK"]), "amd.c: family >= 6 without XSAVEERPTR") { run in

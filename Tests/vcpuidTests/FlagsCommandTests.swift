@@ -24,7 +24,8 @@ final class FlagsCommandTests: XCTestCase {
         let isAMD = text.contains("AuthenticAMD") || text.contains("HygonGenuine")
         XCTAssertLessThanOrEqual(differences.filter { $0["kind"] as? String == "flag" }.count, isAMD ? 6 : 16)
         for difference in differences {
-            XCTAssertEqual(difference["verdict"] as? String, "outside CPUID")
+            // Bugs an unsampled ARCH_CAPABILITIES leaves open are "undecided" (Intel hosts without /dev/cpu/N/msr).
+            XCTAssertTrue(["outside CPUID", "undecided"].contains(difference["verdict"] as? String), "\(difference)")
             XCTAssertNotEqual(difference["category"] as? String, "derived from CPUID")
         }
     }

@@ -8,6 +8,25 @@ struct FlagsJSON: Encodable {
     var flags: [String]
     var bugs: [String]
     var features: [String]
+    /// Bugs (and IBRS_ENHANCED) that need an MSR the input does not carry.
+    var undecidedBugs: [UndecidedBugJSON]
+}
+
+/// One undecided bit of `flags --json` and `explain`.
+struct UndecidedBugJSON: Encodable {
+    var name: String
+    var proc: String?
+    var kind: String
+    var missingMSRs: [String]
+    var reason: String
+
+    init(_ bug: UndecidedBug) {
+        name = bug.name
+        proc = bug.procName
+        kind = bug.isBug ? "bug" : "flag"
+        missingMSRs = bug.missingMSRs.map { "0x" + String($0, radix: 16, uppercase: true) }
+        reason = bug.reason
+    }
 }
 
 /// `vcpuid flags --compare FILE --json`: each difference with its verdict.
@@ -56,6 +75,9 @@ struct FlagComparisonJSON: Encodable {
                 row.verdict = "outside CPUID"
                 row.category = reason.category.description
                 row.reason = reason.detail
+            case let .undecided(detail):
+                row.verdict = "undecided"
+                row.reason = detail
             case let .unexplained(detail):
                 row.verdict = "unexplained"
                 row.reason = detail

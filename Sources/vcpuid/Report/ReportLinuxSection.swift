@@ -32,8 +32,21 @@ extension ReportCommand {
         let bugs = view.procBugs.count
         let hidden = view.setFeatures.count - flags
         rows.append(ReportRow(key: "flags", label: "cpuinfo flags", value: .number(flags)))
+        let undecided = view.undecidedBugs
+        let undecidedText: String
+        if undecided.isEmpty {
+            undecidedText = "all decided"
+        } else {
+            let msrs = Set(undecided.flatMap(\.missingMSRs)).sorted().map { "0x" + String($0, radix: 16, uppercase: true) }
+            undecidedText = "\(undecided.count) more could not be decided for lack of MSR \(msrs.joined(separator: ", "))"
+        }
         rows.append(ReportRow(key: "bugs", label: "cpuinfo bugs",
-                              value: .shown(.number(bugs), as: "\(bugs) (only bugs that follow from CPUID)")))
+                              value: .shown(.number(bugs), as: "\(bugs) (from CPUID, the kernel's vulnerability tables, "
+                                  + "ARCH_CAPABILITIES and microcode; \(undecidedText))")))
+        rows.append(ReportRow(key: "bugs_undecided", label: "undecided bugs",
+                              value: .shown(.list(undecided.map { .text($0.procName ?? $0.name.lowercased()) }),
+                                            as: undecided.isEmpty ? "none" : undecided.map { $0.procName ?? $0.name.lowercased() }
+                                                .joined(separator: " "))))
         rows.append(ReportRow(key: "hidden_features", label: "hidden features",
                               value: .shown(.number(hidden), as: "\(hidden) set but without a /proc/cpuinfo name")))
         rows.append(procComparisonRow(context))

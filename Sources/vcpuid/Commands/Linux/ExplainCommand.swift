@@ -81,7 +81,8 @@ struct ExplainCommand: ParsableCommand {
         print("needed by:   " + (neededBy.isEmpty ? "nothing" : neededBy.map { $0.joined(separator: " -> ") }.joined(separator: "\n             ")))
         print("")
         let verdict = explanation.verdict
-        print("\(input.sourceDescription), Linux \(profile.version): \(verdict.isSet ? "SET" : "NOT SET")")
+        let state = verdict.stage == .undecided ? "UNDECIDED (bit left clear)" : verdict.isSet ? "SET" : "NOT SET"
+        print("\(input.sourceDescription), Linux \(profile.version): \(state)")
         for line in verdict.lines { print("  " + line) }
     }
 }

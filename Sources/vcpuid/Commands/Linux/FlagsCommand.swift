@@ -17,12 +17,15 @@ struct FlagsCommand: ParsableCommand {
 
             --compare FILE sets the result against a real /proc/cpuinfo and classifies each difference: \
             set by the kernel from outside CPUID (MSRs, the hypervisor, run-time choices; the catalogue \
-            says which and why) or unexplained. The exit status is 1 when anything is unexplained.
+            says which and why), undecided (the bug rules need an MSR the input does not carry) or \
+            unexplained. --compare DIR reads /sys/devices/system/cpu/vulnerabilities and compares affected \
+            vs "Not affected" per file. The exit status is 1 when anything is unexplained.
 
             Examples:
               vcpuid flags                                  this machine, as the running kernel sees it
               vcpuid flags host.cpuid --kernel 6.1 --clear nosgx,avx512f
               vcpuid flags --compare /proc/cpuinfo          exit 1 if a difference is unexplained
+              vcpuid flags --compare /sys/devices/system/cpu/vulnerabilities
             """
     )
 
@@ -37,7 +40,8 @@ struct FlagsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A kernel command line whose feature options apply (clearcpuid=, nosgx, ...).", valueName: "cmdline"))
     var boot: String?
 
-    @Option(help: ArgumentHelp("Compare with this /proc/cpuinfo file.", valueName: "cpuinfo"))
+    @Option(help: ArgumentHelp("Compare with this /proc/cpuinfo file, or a /sys/devices/system/cpu/vulnerabilities directory.",
+                               valueName: "cpuinfo"))
     var compare: String?
 
     @Flag(help: "Print JSON.")
@@ -53,25 +57,38 @@ struct FlagsCommand: ParsableCommand {
         KernelOptions.announce(resolution)
         let profile = resolution.profile
         var options = BootOptions(commandLine: boot ?? "")
-        if boot == nil, compare == "/proc/cpuinfo", input.file == nil { options = HostSystem.bootOptions() }
+        let comparesHost = compare == "/proc/cpuinfo" || compare.map { $0.hasPrefix("/sys/devices/system/cpu/vulnerabilities") } == true
+        if boot == nil, comparesHost, input.file == nil { options = HostSystem.bootOptions() }
         if let clear { try FeatureClearList.apply(clear, to: &options) }
         let view = LinuxDerivation.derive(snapshot, kernel: profile, options: options)
 
         if let compare {
-            try runComparison(view, cpuinfoPath: compare)
+            if Self.isDirectory(compare) {
+                try runVulnerabilityComparison(view, directory: compare)
+            } else {
+                try runComparison(view, cpuinfoPath: compare)
+            }
             return
         }
         if json {
             print(try prettyJSON(FlagsJSON(kernel: profile.version.description, requestedKernel: resolution.requested.description,
                                            kernelNotes: resolution.notes, flags: view.procFlags, bugs: view.procBugs,
-                                           features: view.setFeatures)))
+                                           features: view.setFeatures,
+                                           undecidedBugs: view.undecidedBugs.map(UndecidedBugJSON.init))))
             return
         }
-        print(alignedColumns([
+        var lines = [
             ["kernel", ":", "Linux \(profile.version) model (\(input.sourceDescription))"],
             ["flags", ":", view.procFlags.joined(separator: " ")],
             ["bugs", ":", view.procBugs.joined(separator: " ")],
-        ]))
+        ]
+        let undecided = view.undecided
+        if !undecided.isEmpty {
+            let msrs = Set(undecided.flatMap(\.missingMSRs)).sorted().map { "0x" + String($0, radix: 16, uppercase: true) }
+            lines.append(["undecided", ":", undecided.map { $0.procName ?? $0.name.lowercased() }.joined(separator: " ")
+                + " (need MSR \(msrs.joined(separator: ", ")), which the input does not carry)"])
+        }
+        print(alignedColumns(lines))
     }
 
     private func runComparison(_ view: LinuxView, cpuinfoPath: String) throws {
@@ -108,6 +125,8 @@ struct FlagsCommand: ParsableCommand {
                     case let .outsideCPUID(reason):
                         rows.append([d.name, d.isBug ? "bug" : "flag", d.side.rawValue,
                                      "outside CPUID (\(reason.category))", reason.detail])
+                    case let .undecided(detail):
+                        rows.append([d.name, d.isBug ? "bug" : "flag", d.side.rawValue, "undecided (no MSR)", detail])
                     case let .unexplained(detail):
                         rows.append([d.name, d.isBug ? "bug" : "flag", d.side.rawValue, "UNEXPLAINED", detail])
                     }
