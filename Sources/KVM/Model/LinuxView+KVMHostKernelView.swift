@@ -16,10 +16,18 @@ extension LinuxView: KVMHostKernelView {
         return value
     }
 
-    /// Bug flags the derivation sets are answered; an unset bug may just be one it does not derive.
+    /// Bugs cpu_set_bug_bits() decides are answered both ways (nil while an MSR they need is missing); a bug
+    /// the vendor files set (NULL_SEG, SYSRET_SS_ATTRS, ...) is answered only when set, since the derivation
+    /// may simply not model it.
     public func hasBug(_ name: String) -> Bool? {
-        guard let number = kernel.number(ofBug: name), capabilities.contains(number) else { return nil }
-        return true
+        guard let number = kernel.number(ofBug: name) else { return nil }
+        if capabilities.contains(number) { return true }
+        return decidesBug(name) ? bugDecision(name) : nil
+    }
+
+    public func undecidedBug(_ name: String) -> String? {
+        guard undecidedNames.contains(name) else { return nil }
+        return undecidedBugs.first { $0.name == name }?.reason ?? "bug \(name.lowercased()) needs an MSR the input does not carry"
     }
 }
 
