@@ -42,13 +42,15 @@ public struct Inventory: Sendable {
     /// file at once may both start the same one: the loser's transaction rolls back, and trying again finds
     /// the winner's work done.
     private static func migrate(_ pool: DatabasePool) throws {
+        // A migration check reads, then writes: when another process wrote in between, SQLite answers BUSY at
+        // once rather than waiting (waiting could deadlock), so the retry is here, for up to about 8 s of turns.
         var attempt = 0
         while true {
             do {
                 return try InventorySchema.migrator.migrate(pool)
-            } catch is DatabaseError where attempt < 5 {
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempt < 40 || attempt < 5 {
                 attempt += 1
-                usleep(UInt32(20_000 * attempt))
+                usleep(UInt32(min(20_000 * attempt, 200_000)))
             }
         }
     }
