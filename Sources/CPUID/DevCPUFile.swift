@@ -12,16 +12,7 @@ struct DevCPUFile: ~Copyable {
 
     init(cpu: Int) throws(LiveSourceError) {
         path = "/dev/cpu/\(cpu)/cpuid"
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            let code = errno
-            switch code {
-            case ENOENT, ENXIO, ENODEV: throw .devCPUMissing(path: path)
-            case EACCES, EPERM: throw .devCPUPermission(path: path)
-            default: throw .devCPUOpen(path: path, errno: code)
-            }
-        }
-        descriptor = fd
+        descriptor = try CPUDeviceNode.cpuid.open(path)
     }
 
     deinit { close(descriptor) }

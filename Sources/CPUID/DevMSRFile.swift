@@ -20,15 +20,7 @@ public enum DevMSRFile {
 
     /// The same from any file laid out like the device (tests use a sparse file).
     static func read(path: String, indices: [UInt32]) throws(LiveSourceError) -> [MSR] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            let code = errno
-            switch code {
-            case ENOENT, ENXIO, ENODEV: throw .msrDeviceMissing(path: path)
-            case EACCES, EPERM: throw .msrDevicePermission(path: path)
-            default: throw .devCPUOpen(path: path, errno: code)
-            }
-        }
+        let fd = try CPUDeviceNode.msr.open(path)
         defer { close(fd) }
         var msrs: [MSR] = []
         msrs.reserveCapacity(indices.count)

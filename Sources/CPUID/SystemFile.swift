@@ -48,7 +48,28 @@ public enum SystemFile {
             throw SystemFileError(path: path, reason: .tooLarge(bytes: Int(info.st_size), limit: limit))
         }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(isRegular && info.st_size > 0 ? Int(info.st_size) + 1 : 1 << 16)
+        if isRegular, info.st_size > 0 {
+            // The usual case, a dump file: one read straight into an array of the file's size plus one byte (a
+            // short read of a regular file is its end), no scratch buffer; a file that grew goes on below.
+            let size = Int(info.st_size)
+            var failure: Int32 = 0
+            bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
+                while count < buffer.count {
+                    let got = Glibc.read(fd, buffer.baseAddress! + count, buffer.count - count)
+                    if got < 0 {
+                        if errno == EINTR { continue }
+                        failure = errno
+                        return
+                    }
+                    count += got
+                    if got == 0 || count <= size { return }
+                }
+            }
+            if failure != 0 { throw SystemFileError(path: path, reason: .system(operation: "read", Errno(failure))) }
+            if bytes.count <= size { return bytes }
+        } else {
+            bytes.reserveCapacity(1 << 16)
+        }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }

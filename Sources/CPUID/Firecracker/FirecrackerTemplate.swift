@@ -153,7 +153,19 @@ public struct FirecrackerTemplate: Hashable, Sendable {
                 modifiers.append(CPUIDModifier(leaf: key.leaf, subleaf: key.subleaf, flags: flags, modifiers: registerModifiers))
             }
         }
-        return FirecrackerTemplate(cpuidModifiers: modifiers)
+        // msr_modifiers: Firecracker applies (KVM's value & ~filter) | value, so only the changed bits are decided;
+        // an MSR the base lacks is given whole.
+        var msrModifiers: [MSRModifier] = []
+        for msr in target.msrs {
+            guard let wanted = msr.value.bits else { continue }
+            if let old = base.msr(msr.index)?.bits {
+                let changed = old ^ wanted
+                if changed != 0 { msrModifiers.append(MSRModifier(address: msr.index, bitmap: TemplateBitmap(filter: changed, value: wanted, width: 64))) }
+            } else {
+                msrModifiers.append(MSRModifier(address: msr.index, bitmap: .exactly(wanted, width: 64)))
+            }
+        }
+        return FirecrackerTemplate(cpuidModifiers: modifiers, msrModifiers: msrModifiers)
     }
 
     /// A template deciding every bit of every entry of `table`.
@@ -164,6 +176,8 @@ public struct FirecrackerTemplate: Hashable, Sendable {
                           modifiers: Register.allCases.map {
                               RegisterModifier(register: $0, bitmap: .exactly(UInt64(entry.registers[$0]), width: 32))
                           })
+        }, msrModifiers: table.msrs.compactMap { msr in
+            msr.value.bits.map { MSRModifier(address: msr.index, bitmap: .exactly($0, width: 64)) }
         })
     }
 

@@ -80,6 +80,11 @@ extension GuestTableComposer {
 
     /// An MSR the base does not list: a problem, or with --allow-unsupported a warning and a start from 0.
     private func offeredAnyway(_ msr: UInt32, edit: String, policy: GuestPolicy, base: GuestBase, _ work: inout Work) -> UInt64? {
+        if base.snapshot.msrs.isEmpty {
+            // A CPUID-only base says nothing about MSRs: start from 0, and let the offer check refuse set bits.
+            work.warnings.append("\(edit): the base \(base.name) carries no feature MSRs; \(FeatureMSRNames.name(of: msr)) starts from 0")
+            return 0
+        }
         guard policy.allowUnsupported else {
             work.problems.append(.msrNotOffered(msr: msr, base: base.name, edit: edit))
             return nil

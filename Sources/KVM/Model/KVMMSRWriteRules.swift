@@ -79,8 +79,10 @@ public enum KVMMSRWriteRules {
             return .faults(rule: "kvm/x86.c: a guest reads IA32_ARCH_CAPABILITIES only when its CPUID has ARCH_CAPABILITIES (7.0:EDX[29])")
         case FeatureMSRBits.perfCapabilities where !taken.isSet(CPUIDField(0x1, 0, .ecx, bit: 15)):
             return .faults(rule: "kvm/x86.c: a guest reads PERF_CAPABILITIES only when its CPUID has PDCM (1:ECX[15])")
+        case 0x480...0x492 where !taken.isSet(CPUIDField(0x1, 0, .ecx, bit: 5)):
+            return .faults(rule: "kvm/vmx/nested.c: a guest reads the VMX capability MSRs only when its CPUID has VMX (1:ECX[5])")
         case FeatureMSRBits.microcodeRevision, FeatureMSRBits.platformInfo, FeatureMSRBits.archCapabilities,
-             FeatureMSRBits.perfCapabilities:
+             FeatureMSRBits.perfCapabilities, 0x480...0x492, 0xC001_1029:
             return .value
         default:
             return .faults(rule: "kvm/x86.c: KVM emulates no guest RDMSR of this index for vcpuid's guest")

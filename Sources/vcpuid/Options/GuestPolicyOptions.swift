@@ -127,3 +127,52 @@ struct GuestPolicyOptions: ParsableArguments {
         return (try GuestTableComposer(directory: directory).compose(policy, on: base), directory)
     }
 }
+
+extension GuestPolicyOptions {
+    /// The kernel and module whose feature-MSR rules apply to the table: --kernel and --module when given,
+    /// else the running kernel and the loaded module (else the newest carried release and the base's vendor).
+    func msrPlan(for composition: GuestComposition) -> GuestMSRPlan {
+        let kernel = self.kernel ?? KernelVersion.running() ?? KernelRelease.carried.last!.version
+        let which = module.flatMap { Self.modules[$0] }
+            ?? KVMModuleOptions.guess(for: composition.table, loaded: composition.base.kind == .file ? nil : .detect()).module
+        return GuestMSRPlan(composition: composition, kernel: kernel, module: which,
+                            named: (try? policy().namedMSRs) ?? [])
+    }
+}
+
+/// Text lines for a table's feature MSRs: the value, the change from the base, and what KVM will do.
+enum GuestMSRText {
+    static func plan(_ plan: GuestMSRPlan) -> [String] {
+        guard !plan.items.isEmpty else { return [] }
+        var lines = ["feature MSRs: \(plan.items.count) (rules of Linux \(plan.kernel) \(plan.module.rawValue))"]
+        for item in plan.items {
+            let mark = item.requested ? "*" : " "
+            var line = "\(mark) 0x\(Hex.digits(item.msr.index, count: 8))  \(FeatureMSRNames.name(of: item.msr.index).padded(to: 24))  \(item.msr.value)"
+            if let refusal = item.refusal { line += "  KVM will refuse it: \(refusal.rule)" }
+            else if case let .faults(rule) = item.guestRead { line += "  guest RDMSR takes #GP: \(rule)" }
+            lines.append(line)
+        }
+        return lines
+    }
+
+    static func findings(_ findings: [GuestMSRFinding]) -> [String] {
+        guard !findings.isEmpty else { return [] }
+        let asSet = findings.filter { $0.verdict == .asSet }.count
+        var lines = ["feature MSRs: \(findings.count) read by the guest with RDMSR (\(asSet) as set)"]
+        for finding in findings {
+            let name = "0x\(Hex.digits(finding.item.msr.index, count: 8)) \(FeatureMSRNames.name(of: finding.item.msr.index))"
+            switch finding.verdict {
+            case .asSet:
+                lines.append("  as set     \(name) = \(finding.guest)")
+            case let .faultedAsPredicted(rule):
+                lines.append("  #GP        \(name): as predicted — \(rule)")
+            case let .refusedAsPredicted(rule):
+                let asked = finding.item.requested ? "the policy's" : "the base's"
+                lines.append("  refused    \(name) = \(finding.item.msr.value) (\(asked) value) left out of KVM_SET_MSRS before asking: \(rule); the guest's RDMSR gave \(finding.guest)")
+            case let .mismatch(what):
+                lines.append("  MISMATCH   \(name): \(what)")
+            }
+        }
+        return lines
+    }
+}

@@ -45,13 +45,23 @@ struct ReportCommand: ParsableCommand {
             let chosen = input.cpu ?? dump.cpus.first?.number ?? 0
             let snapshot = try dump.logicalCPU(chosen, in: file).snapshot
             let kernel = KernelOptions.resolve(nil, live: false).profile
+            let msrSource = snapshot.msrs.isEmpty ? "none in the dump (bugs decided by MSRs stay undecided)"
+                : "\(snapshot.msrs.count) in the dump"
             return ReportContext(snapshot: snapshot, cpuNumber: chosen, logicalCPUs: dump.cpus.count,
                                  source: "\(input.sourceDescription) (\(Self.formatName(dump.origin)))", isLive: false,
                                  kernelRelease: nil, kernel: kernel, linux: LinuxDerivation.derive(snapshot, kernel: kernel),
-                                 kvm: nil, verbose: verbose)
+                                 kvm: nil, verbose: verbose, msrSource: msrSource)
         }
         let cpu = input.cpu ?? 0
-        let snapshot = try LiveCPU.snapshot(cpu: cpu, source: input.source)
+        var snapshot = try LiveCPU.snapshot(cpu: cpu, source: input.source)
+        let msrSource: String
+        switch HostFeatureMSRs.read(cpu: cpu) {
+        case let .read(msrs, path):
+            for msr in msrs { snapshot.setMSR(msr) }
+            msrSource = "\(msrs.filter { $0.value != .faulted }.count) read from \(path) (\(msrs.filter { $0.value == .faulted }.count) faulted)"
+        case let .unavailable(why):
+            msrSource = "not read: \(why)"
+        }
         let online = try LiveCPU.onlineCPUs()
         let release = HostSystem.kernelRelease()
         let kernel = KernelOptions.resolve(release.flatMap { KernelVersion($0) }, live: true).profile
@@ -59,7 +69,7 @@ struct ReportCommand: ParsableCommand {
         return ReportContext(snapshot: snapshot, cpuNumber: cpu, logicalCPUs: online.count,
                              source: input.sourceDescription, isLive: true, kernelRelease: release, kernel: kernel,
                              linux: LinuxDerivation.derive(snapshot, kernel: kernel, options: boot),
-                             kvm: KVMReportSection.live(), verbose: verbose)
+                             kvm: KVMReportSection.live(), verbose: verbose, msrSource: msrSource)
     }
 
     static func formatName(_ origin: DumpOrigin) -> String {
@@ -112,6 +122,7 @@ struct ReportCommand: ParsableCommand {
                                   value: .text("\(Hex.word(window.leaves.lowerBound))-\(Hex.word(window.leaves.upperBound))")))
         }
         rows.append(ReportRow(key: "entries", label: "entries", value: .number(s.count)))
+        rows.append(ReportRow(key: "feature_msrs", label: "feature MSRs", value: .text(context.msrSource)))
         return ReportSection(key: "leaves", title: "Leaf ranges", rows: rows)
     }
 }

@@ -1,5 +1,6 @@
 import CPUID
 import KVM
+import X86Features
 
 /// The report's guest line: KVM's supported table, unedited, given to a real guest whose CPUID is compared
 /// with it (what `vcpuid guest verify` does with no edits).
@@ -8,7 +9,10 @@ extension ReportCommand {
         let row: ReportRow
         if let kvm = context.kvm {
             if let supported = kvm.supported {
-                let line = GuestVerification.reportLine(supported: supported, moduleName: kvm.module.name)
+                let msrs = Self.liveFeatureMSRs()
+                let kernel = context.kernelRelease.flatMap { KernelVersion($0) } ?? context.kernel.version
+                let line = GuestVerification.reportLine(supported: supported, moduleName: kvm.module.name,
+                                                        featureMSRs: msrs, kernel: kernel)
                 let verified = line.hasPrefix("guest verified: ") ? String(line.dropFirst("guest verified: ".count)) : line
                 row = ReportRow(key: "verified", label: "guest verified", value: .text(verified))
             } else {
@@ -19,5 +23,11 @@ extension ReportCommand {
             row = ReportRow(key: "verified", label: "guest verified", value: .shown(.none, as: "not applicable to a dump"))
         }
         return ReportSection(key: "guest", title: "Guest", rows: [row])
+    }
+
+    /// KVM_GET_MSRS on /dev/kvm for every feature MSR; empty where KVM offers none or cannot be opened.
+    static func liveFeatureMSRs() -> [MSR] {
+        guard let system = try? KVMSystem(), system.offersFeatureMSRs else { return [] }
+        return (try? system.featureMSRs()) ?? []
     }
 }

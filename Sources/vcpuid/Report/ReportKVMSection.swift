@@ -33,6 +33,7 @@ extension ReportCommand {
                 rows.append(ReportRow(key: "supported_entries", label: "kvm offers",
                                       value: .shown(.number(count), as: "\(count) CPUID entries (KVM_GET_SUPPORTED_CPUID)")))
             }
+            if let row = featureMSRRow(context, module: kvm.module) { rows.append(row) }
             unoffered = kvm.unofferedFeatures(host: context.snapshot, kernel: context.kernel)
             rows.append(ReportRow(key: "model_coverage", label: "model", value: .text(unoffered.coverage)))
         } else {
@@ -47,6 +48,26 @@ extension ReportCommand {
         }
         rows.append(unofferedRow(unoffered, fromLiveTable: context.kvm?.supported != nil, verbose: context.verbose))
         return ReportSection(key: "kvm", title: "KVM", rows: rows)
+    }
+
+    /// KVM's feature MSRs on /dev/kvm and how they compare with the model (host bugs from /proc/cpuinfo).
+    static func featureMSRRow(_ context: ReportContext, module info: KVMModuleInfo) -> ReportRow? {
+        guard let system = try? KVMSystem(), system.offersFeatureMSRs, let live = try? system.featureMSRs(),
+              let module = KVMModuleOptions(detected: info) else { return nil }
+        let version = context.kernelRelease.flatMap { KernelVersion($0) } ?? context.kernel.version
+        var hostKernel: any KVMHostKernelView = context.linux
+        if let text = SystemFile.text("/proc/cpuinfo"), let info = try? ProcCPUInfo.parse(text, name: "/proc/cpuinfo"),
+           let first = info.processors.first {
+            hostKernel = ProcBugsKernelView(base: context.linux, procBugs: first.bugs, kernel: context.kernel)
+        }
+        let model = KVMFeatureMSRModel.predict(host: context.snapshot, hostKernel: hostKernel, kernel: version, module: module)
+        let comparison = KVMFeatureMSRComparison(live: live, model: model)
+        let arch = live.first { $0.index == FeatureMSRBits.archCapabilities }.map { " ARCH_CAPABILITIES \($0.value)," } ?? ""
+        let verdict = comparison.differences.isEmpty
+            ? "agree with the model of Linux \(version.release) \(module.module.rawValue)"
+            : "\(comparison.differences.count) differences from the model (see vcpuid kvm diff)"
+        return ReportRow(key: "feature_msrs", label: "kvm feature MSRs",
+                         value: .shown(.number(live.count), as: "\(live.count) (KVM_GET_MSR_FEATURE_INDEX_LIST);\(arch) \(verdict)"))
     }
 
     /// The count, then one detail line per register and reason (features that fail for the same reason in

@@ -88,6 +88,8 @@ struct ReportContext {
     var kvm: KVMReportSection?
     /// --verbose: list everything (e.g. every feature KVM does not offer).
     var verbose: Bool
+    /// Where the host's feature MSRs came from, or why there are none.
+    var msrSource: String = ""
 }
 
 /// Renders sections as aligned text or as one JSON object.

@@ -50,6 +50,34 @@ public enum DecodeRenderer {
             fields.withUnsafeBufferPointer { appendGroup($0[index..<end], into: &out) }
             index = end
         }
+        if leaf == nil { appendMSRText(snapshot, into: &out) }
+    }
+
+    /// The feature MSRs the snapshot carries, each with its decoded fields.
+    public static func appendMSRText(_ snapshot: Snapshot, into out: inout TextOutput) {
+        guard !snapshot.msrs.isEmpty else { return }
+        let vendor = CPUVendor(snapshot)
+        for msr in snapshot.msrs {
+            out.append("MSR ")
+            out.append(hex: msr.index, digits: 8)
+            out.append("  ")
+            out.append(FeatureMSRNames.name(of: msr.index))
+            out.append(" = ")
+            out.append(msr.value.description)
+            out.append(10)
+            let fields = FeatureMSRDecoder.decode(msr, vendor: vendor)
+            if fields.isEmpty { out.append("  (not decoded: a VMX or model-specific capability vcpuid does not name)\n") }
+            for field in fields {
+                let start = out.count
+                out.append("  ")
+                out.append(field.location)
+                out.pad(from: start, to: 2 + locationWidth)
+                out.append(field.name)
+                out.pad(from: start, to: 2 + locationWidth + 24)
+                out.append(field.meaning)
+                out.append(10)
+            }
+        }
     }
 
     /// The same text built only from decoded fields: the reference the table path must match.
@@ -71,6 +99,7 @@ public enum DecodeRenderer {
             fields.withUnsafeBufferPointer { appendGroup($0[index..<end], into: &out) }
             index = end
         }
+        if leaf == nil { appendMSRText(snapshot, into: &out) }
     }
 
     /// One answer's fields, one line each, the names padded to the longest name of the group.
@@ -156,7 +185,39 @@ public enum DecodeRenderer {
             }
             out.append(firstField ? "]}" : "\n  ]}")
         }
-        out.append("\n]}")
+        out.append("\n]")
+        if leaf == nil, !snapshot.msrs.isEmpty { appendMSRJSON(snapshot, into: &out) }
+        out.append("}")
+    }
+
+    /// `, "msrs": [{"index": ..., "name": ..., "value": ..., "fields": [...]}]`
+    public static func appendMSRJSON(_ snapshot: Snapshot, into out: inout TextOutput) {
+        let vendor = CPUVendor(snapshot)
+        out.append(", \"msrs\": [")
+        for (i, msr) in snapshot.msrs.enumerated() {
+            out.append(i == 0 ? "\n  {\"index\": \"" : ",\n  {\"index\": \"")
+            out.append(hex: msr.index, digits: 8)
+            out.append("\", \"name\": ")
+            appendJSONString(FeatureMSRNames.name(of: msr.index), into: &out)
+            out.append(", \"value\": ")
+            appendJSONString(msr.value.bits.map { Hex.quad($0) } ?? "faulted", into: &out)
+            out.append(", \"fields\": [")
+            for (k, field) in FeatureMSRDecoder.decode(msr, vendor: vendor).enumerated() {
+                out.append(k == 0 ? "{\"name\": " : ", {\"name\": ")
+                appendJSONString(field.name, into: &out)
+                out.append(", \"high\": ")
+                out.append(decimal: UInt64(field.low + field.width - 1))
+                out.append(", \"low\": ")
+                out.append(decimal: UInt64(field.low))
+                out.append(", \"value\": ")
+                out.append(decimal: field.value)
+                out.append(", \"meaning\": ")
+                appendJSONString(field.meaning, into: &out)
+                out.append("}")
+            }
+            out.append("]}")
+        }
+        out.append("\n]")
     }
 
     private static let allRegisters: [Register] = [.eax, .ebx, .ecx, .edx]

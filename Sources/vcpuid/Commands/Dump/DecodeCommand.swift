@@ -1,5 +1,6 @@
 import ArgumentParser
 import CPUID
+import KVM
 import Glibc
 import X86Features
 
@@ -28,6 +29,9 @@ struct DecodeCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of aligned text.")
     var json = false
 
+    @Option(help: ArgumentHelp("Decode a feature-MSR value instead of the input's CPUID, e.g. 0x10a=0x0c000069 (repeatable); the input still says the vendor, which decides UCODE_REV's layout.", valueName: "index=value"))
+    var msr: [String] = []
+
     func validate() throws {
         if let leaf, Self.parseLeaf(leaf) == nil {
             throw ValidationError("--leaf expects a leaf number such as 7, 0xd, 12h or 0x80000008, not '\(leaf)'")
@@ -35,6 +39,7 @@ struct DecodeCommand: ParsableCommand {
     }
 
     func run() throws {
+        if !msr.isEmpty { return try decodeGivenMSRs() }
         let dump = try input.loadDump()
         if let wanted = leaf.flatMap(Self.parseLeaf), !dump.cpus.contains(where: { !$0.snapshot.subleaves(of: wanted).isEmpty }) {
             throw ValidationError("--leaf \(leaf ?? ""): no CPU read from \(dump.origin) enumerates leaf \(Hex.word(wanted))")
@@ -42,6 +47,28 @@ struct DecodeCommand: ParsableCommand {
         DecodeBatchRenderer.render(dump.cpus, leaf: leaf.flatMap(Self.parseLeaf), style: json ? .json : .text) {
             TextOutput.write($0, to: STDOUT_FILENO)
         }
+    }
+
+    /// `--msr INDEX=VALUE`: the values decoded as a snapshot carrying only those MSRs (and the input's vendor).
+    private func decodeGivenMSRs() throws {
+        let vendorSource = try input.loadSnapshot()
+        var snapshot = Snapshot()
+        if let leaf0 = vendorSource.entry(0, 0) { snapshot.set(leaf0) }
+        for text in msr {
+            guard let assignment = try? MSRAssignment(parsing: "msr." + text), assignment.width == 64 else {
+                throw ValidationError("--msr expects INDEX=VALUE such as 0x10a=0x0c000069, not '\(text)'")
+            }
+            snapshot.setMSR(MSR(assignment.msr, .value(assignment.value)))
+        }
+        var out = TextOutput(capacity: 4096)
+        if json {
+            out.append("{\"cpu\": 0")
+            DecodeRenderer.appendMSRJSON(snapshot, into: &out)
+            out.append("}\n")
+        } else {
+            DecodeRenderer.appendMSRText(snapshot, into: &out)
+        }
+        TextOutput.write(out.bytes, to: STDOUT_FILENO)
     }
 
     /// Accepts `0x`-prefixed or `h`-suffixed hex (the SDM's `12H`), otherwise decimal.

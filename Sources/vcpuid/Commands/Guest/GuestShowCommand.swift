@@ -41,6 +41,8 @@ struct GuestShowCommand: ParsableCommand {
             print("")
             print("guest table: \(composition.table.count) entries (* changed from the base, + added)")
             print(GuestRendering.table(composition))
+            let msrLines = GuestMSRText.plan(policy.msrPlan(for: composition))
+            if !msrLines.isEmpty { print(""); print(msrLines.joined(separator: "\n")) }
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CPUID
 import KVM
+import X86Features
 
 /// `vcpuid guest verify`: compose, apply with KVM_SET_CPUID2, run a real guest, and compare.
 struct GuestVerifyCommand: ParsableCommand {
@@ -34,7 +35,9 @@ struct GuestVerifyCommand: ParsableCommand {
 
     func run() throws {
         let (composition, directory) = try GuestRendering.compose(policy, json: json)
-        let verification = try GuestVerification.run(composition, timeout: .milliseconds(Int64(timeout * 1000)))
+        let plan = policy.msrPlan(for: composition)
+        let verification = try GuestVerification.run(composition, msrPlan: plan.items.isEmpty ? nil : plan,
+                                                     timeout: .milliseconds(Int64(timeout * 1000)))
         if json {
             print(try prettyJSON(GuestVerificationJSON(verification, directory: directory)))
         } else {
@@ -124,11 +127,16 @@ enum GuestVerificationText {
             let what = wanted == "enabled" ? "cleared" : "set"
             lines.append("warning: \(feature) was \(wanted), but KVM \(what) it when it took the table (the guest sees KVM's value)")
         }
+        lines += GuestMSRText.findings(verification.msrFindings)
         if verification.passed {
             let changed = verification.entriesChangedByKVM.count
             let detail = changed == 0 ? ""
                 : " (\(verification.exactEntries) exactly as the table, \(changed) as KVM_GET_CPUID2 showed KVM changed them)"
             lines.append("verified: \(verification.verifiedEntries) entries as set\(detail)")
+        } else if verification.failures.isEmpty, verification.verifiedEntries == verification.entryCount {
+            lines.append("verified: \(verification.verifiedEntries) entries as set; NOT verified: "
+                + "\(verification.msrMismatches.count) feature-MSR mismatches, "
+                + "\(verification.msrPlan?.requestedRefusals.count ?? 0) requested MSRs KVM will refuse")
         } else {
             lines.append("NOT verified: \(verification.failures.count) of \(probe.targets.count) probes differ "
                 + "(\(verification.verifiedEntries) of \(verification.entryCount) entries as set)")
@@ -186,6 +194,19 @@ struct GuestVerificationJSON: Encodable {
     var overriddenFeatures: [String]
     var sgxLeaf0EAX: String?
     var sgxLeaf1EAX: String?
+    var featureMSRs: [MSRFinding]
+
+    struct MSRFinding: Encodable {
+        var msr: String
+        var name: String
+        var value: String
+        var requested: Bool
+        var written: Bool
+        var readBack: String?
+        var guest: String
+        var verdict: String
+        var rule: String?
+    }
 
     init(_ verification: GuestVerification, directory: GuestFeatureTable) {
         let composition = verification.composition
@@ -217,5 +238,17 @@ struct GuestVerificationJSON: Encodable {
         let concernsSGX = SGXLeafBits.concerns(composition)
         sgxLeaf0EAX = concernsSGX ? verification.observed(0x12, 0).map { Hex.word($0.eax) } : nil
         sgxLeaf1EAX = concernsSGX ? verification.observed(0x12, 1).map { Hex.word($0.eax) } : nil
+        featureMSRs = verification.msrFindings.map { finding in
+            let (verdict, rule): (String, String?) = switch finding.verdict {
+            case .asSet: ("asSet", nil)
+            case let .faultedAsPredicted(rule): ("faultedAsPredicted", rule)
+            case let .refusedAsPredicted(rule): ("refusedAsPredicted", rule)
+            case let .mismatch(what): ("mismatch", what)
+            }
+            return MSRFinding(msr: Hex.word(finding.item.msr.index), name: FeatureMSRNames.name(of: finding.item.msr.index),
+                              value: finding.item.msr.value.description, requested: finding.item.requested,
+                              written: finding.item.refusal == nil, readBack: finding.readBack.map(Hex.quad),
+                              guest: finding.guest.description, verdict: verdict, rule: rule)
+        }
     }
 }
