@@ -76,7 +76,13 @@ public enum QEMUModels {
             return (QEMUBundledModels.table,
                     ["no QEMU at \(binary): using vcpuid's bundled table, taken from \(QEMUBundledModels.table.versionLine)"])
         }
-        let table = try QEMUModelProbe.probe(binary: binary)
+        let table: QEMUModelTable
+        do {
+            table = try QEMUModelProbe.probe(binary: binary)
+        } catch {
+            guard allowBundled else { throw error }
+            return (QEMUBundledModels.table, ["\(error); using vcpuid's bundled table, taken from \(QEMUBundledModels.table.versionLine)"])
+        }
         var notes: [String] = []
         if let problem = cache.store(table, binary: binary) { notes.append("cache not written: \(problem)") }
         return (table, notes)

@@ -73,6 +73,7 @@ struct GuestExportCommand: ParsableCommand {
             let models = composition.base.kind == .live ? nil : try loadModels(&notes)
             let arguments = GuestExport.qemu(composition, directory: directory, models: models)
             notes += arguments.notes.map { "note: \($0)" }
+            if composition.base.kind == .live { notes += hostLineWarnings(arguments.cpu) }
             text = arguments.commandLine + "\n"
         case .libvirt:
             if composition.base.kind == .live {
@@ -92,6 +93,19 @@ struct GuestExportCommand: ParsableCommand {
         }
         if output == nil { print(text, terminator: "") }
         for note in notes { printToStandardError(note) }
+    }
+
+    /// `-cpu host,...` judged against this machine's KVM the way `vcpuid qemu check` does: a line QEMU will
+    /// not start here (the ARCH_CAPABILITIES write kvm_pvm refuses) says so, with the rule.
+    private func hostLineWarnings(_ cpu: String) -> [String] {
+        guard let spec = try? QEMUCPUSpec(parsing: cpu), let offer = try? QEMUAcceleratorOffer.live(),
+              let (models, _) = try? QEMUModels.load(binary: qemu) else { return [] }
+        let check = QEMUStartCheck(spec: spec, models: models, offer: offer)
+        return check.failures.map { failure in
+            var text = "warning: QEMU will not start this here: \(failure.qemuMessage): \(failure.rule)"
+            if case let .msrRefused(refusal) = failure, refusal.msr == 0x10A { text += "; adding -arch-capabilities avoids it" }
+            return text + " (vcpuid qemu check \"-cpu \(cpu)\")"
+        }
     }
 
     private func loadModels(_ notes: inout [String]) throws -> QEMUModelTable {
