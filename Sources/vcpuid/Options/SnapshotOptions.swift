@@ -1,5 +1,6 @@
 import ArgumentParser
 import CPUID
+import X86Features
 
 extension DumpFormat: ExpressibleByArgument {
     public static var allValueStrings: [String] { allCases.map(\.rawValue) }
@@ -80,6 +81,12 @@ struct SnapshotOptions: ParsableArguments {
             if let cpu { return try dump.logicalCPU(cpu, in: file).snapshot }
             return dump.first
         }
-        return try LiveCPU.snapshot(cpu: cpu ?? 0, source: source)
+        // This machine: with the msr driver loaded, its feature MSRs come along, so that the bug rules and KVM's
+        // model decide what ARCH_CAPABILITIES and the microcode revision decide (else those stay undecided).
+        var snapshot = try LiveCPU.snapshot(cpu: cpu ?? 0, source: source)
+        if DevMSRFile.isPresent(cpu: cpu ?? 0), case let .read(msrs, _) = HostFeatureMSRs.read(cpu: cpu ?? 0) {
+            for msr in msrs { snapshot.setMSR(msr) }
+        }
+        return snapshot
     }
 }
