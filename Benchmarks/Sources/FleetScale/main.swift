@@ -19,12 +19,20 @@ let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().del
     .deletingLastPathComponent().deletingLastPathComponent()
 let release = repository.appendingPathComponent(".build/release")
 
-/// Runs a command, returning wall seconds and the child's peak resident set (ru_maxrss) in bytes.
+/// Runs a command, returning wall seconds and the child's peak resident set in bytes.
+///
+/// posix_spawn clones this (large) process's address space until exec, and Linux carries that address space's
+/// high-water mark into the child's ru_maxrss, so the child is started by GNU time (a small process that forks
+/// it) and its peak read from time's report; without /usr/bin/time the inflated ru_maxrss is all there is.
 func measure(_ executable: URL, _ args: [String]) -> (seconds: Double, peak: Int, status: Int32, output: String) {
     let start = Date()
     var pid: pid_t = 0
-    let path = executable.path
-    var argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
+    let gnuTime = "/usr/bin/time"
+    let peakPath = NSTemporaryDirectory() + "fleetscale-\(getpid()).peak"
+    let wrapped = FileManager.default.isExecutableFile(atPath: gnuTime)
+    let path = wrapped ? gnuTime : executable.path
+    let command = wrapped ? ["-f", "%M", "-o", peakPath, executable.path] + args : args
+    var argv: [UnsafeMutablePointer<CChar>?] = ([path] + command).map { strdup($0) } + [nil]
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     let outputPath = NSTemporaryDirectory() + "fleetscale-\(getpid()).out"
@@ -35,7 +43,9 @@ func measure(_ executable: URL, _ args: [String]) -> (seconds: Double, peak: Int
     wait4(pid, &status, 0, &usage)
     let seconds = Date().timeIntervalSince(start)
     let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-    return (seconds, usage.ru_maxrss * 1024, (status >> 8) & 0xff, output)
+    let reported = (try? String(contentsOfFile: peakPath, encoding: .utf8))?
+        .split(separator: "\n").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    return (seconds, (reported ?? usage.ru_maxrss) * 1024, (status >> 8) & 0xff, output)
 }
 
 func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_048_576) }
