@@ -25,6 +25,11 @@ public enum FeatureMSRBits {
         rows.filter { $0.msr == msr && (kernel.map($0.isNamed(by:)) ?? true) }.sorted { $0.low < $1.low }
     }
 
+    /// The row whose bits cover bit `n` of `msr` (a flag, or a field such as PEBS_FORMAT), nil where no one names it.
+    public static func bit(_ msr: UInt32, covering n: Int) -> FeatureMSRBit? {
+        rows.first { $0.msr == msr && $0.low <= n && n < $0.low + $0.width }
+    }
+
     /// The row named `name` (`MDS_NO`, case-insensitive) in one MSR.
     public static func bit(_ msr: UInt32, named name: String) -> FeatureMSRBit? {
         let key = normalize(name)

@@ -35,7 +35,11 @@ final class LibvirtBaselineJudgeTests: XCTestCase {
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw XCTSkip("virsh cpu-baseline failed here: \(errors)") }
+        // virsh is installed here, so a refusal is about the XML vcpuid wrote: a failure, not a skip.
+        guard process.terminationStatus == 0 else {
+            XCTFail("virsh cpu-baseline refused the host CPUs: \(errors)")
+            return []
+        }
         var names: [String] = []
         for line in text.split(separator: "\n") where line.contains("<feature") && !line.contains("policy='disable'") {
             guard let start = line.range(of: "name='"), let end = line[start.upperBound...].firstIndex(of: "'") else { continue }

@@ -52,6 +52,11 @@ extension KVMSystem {
         return values
     }
 
+    /// Every feature MSR with its value, or none where this KVM does not offer feature MSRs.
+    public func offeredFeatureMSRs() throws(KVMError) -> [MSR] {
+        offersFeatureMSRs ? try featureMSRs() : []
+    }
+
     /// Whether this KVM offers feature MSRs at all (KVM_CAP_GET_MSR_FEATURES).
     public var offersFeatureMSRs: Bool {
         (try? checkExtension(.featureMSRs)).map { $0 > 0 } ?? false

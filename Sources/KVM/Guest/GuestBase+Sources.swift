@@ -13,9 +13,7 @@ extension GuestBase {
             snapshot = try system.supportedCPUID()
         }
         // KVM's feature MSRs are part of what it offers: a VMM gives a guest their values (QEMU does).
-        if system.offersFeatureMSRs {
-            for msr in try system.featureMSRs() where msr.value.bits != nil { snapshot.setMSR(msr) }
-        }
+        for msr in try system.offeredFeatureMSRs() where msr.value.bits != nil { snapshot.setMSR(msr) }
         let provider = module.name.map { ", \($0)" } ?? ""
         return GuestBase(kind: .live, snapshot: snapshot, name: "KVM_GET_SUPPORTED_CPUID (live\(provider))")
     }

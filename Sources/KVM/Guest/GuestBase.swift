@@ -46,7 +46,7 @@ public struct GuestBase: Sendable {
 
     /// Why the base lacks bit `bit` of feature MSR `msr`.
     public func reasonAbsent(msr: UInt32, bit: Int) -> String {
-        let label = FeatureMSRBits.bits(of: msr).first { $0.low <= bit && bit < $0.low + $0.width }.map { "\($0.label) (\($0.citation))" }
+        let label = FeatureMSRBits.bit(msr, covering: bit).map { "\($0.label) (\($0.citation))" }
             ?? "MSR 0x\(String(msr, radix: 16, uppercase: true)) bit \(bit)"
         let fact = "\(label) is 0 in \(name)"
         guard let why = msrExplanation?(msr, bit) else { return fact }

@@ -102,7 +102,7 @@ extension GuestTableComposer {
         guard extra != 0 else { return true }
         var accepted = true
         for n in 0..<64 where extra & (1 << UInt64(n)) != 0 {
-            let label = FeatureMSRBits.bits(of: msr).first { $0.low <= n && n < $0.low + $0.width }?.label
+            let label = FeatureMSRBits.bit(msr, covering: n)?.label
                 ?? "\(FeatureMSRNames.name(of: msr)) bit \(n)"
             let reason = base.reasonAbsent(msr: msr, bit: n)
             if policy.allowUnsupported {

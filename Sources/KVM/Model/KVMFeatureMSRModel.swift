@@ -102,7 +102,7 @@ public enum KVMFeatureMSRModel {
         let (hostValue, hostBasis) = hostArchCapabilities(facts.raw)
         let (mask, maskCitation) = supportedArchCapabilities(release)
         var bits: [Int: KVMFeatureMSRPrediction.Bit] = [:]
-        func label(_ n: Int) -> String? { FeatureMSRBits.bits(of: FeatureMSRBits.archCapabilities).first { $0.low == n }?.label }
+        func label(_ n: Int) -> String? { FeatureMSRBits.bit(FeatureMSRBits.archCapabilities, covering: n)?.label }
         func put(_ n: Int, _ value: Bool?, _ rule: String) {
             bits[n] = .init(number: n, label: label(n), value: value, rule: rule)
         }

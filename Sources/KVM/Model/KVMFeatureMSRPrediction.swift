@@ -34,7 +34,7 @@ public struct KVMFeatureMSRPrediction: Hashable, Sendable {
     public func account(ofBit number: Int) -> Bit {
         if let bit = bits.first(where: { $0.number == number }) { return bit }
         let mask = UInt64(1) << UInt64(number)
-        let label = FeatureMSRBits.bits(of: index).first { $0.low <= number && number < $0.low + $0.width }?.label
+        let label = FeatureMSRBits.bit(index, covering: number)?.label
         return Bit(number: number, label: label, value: decidedMask & mask != 0 ? value & mask != 0 : nil, rule: valueRule)
     }
 

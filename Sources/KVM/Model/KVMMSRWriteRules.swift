@@ -27,9 +27,6 @@ public enum KVMMSRWriteRules {
     /// Linux 6.6 refuses a changed value for an immutable feature MSR once the vCPU has run (do_set_msr).
     static let immutableAfterRun = KernelVersion(6, 6)
 
-    /// The changes `module` makes to a table it takes (KVMTableEdit.edits(for:)).
-    public static func tableEdits(for module: KVMModuleOptions.Module) -> [KVMTableEdit] { KVMTableEdit.edits(for: module) }
-
     /// The refusal KVM_SET_MSRS of `value` to `msr` meets on `kernel`/`module`, or nil when KVM accepts it.
     /// `guestCPUID` is the table userspace gave (the module's edits are applied here); `supported` is KVM's
     /// feature-MSR value (KVM_GET_MSRS on /dev/kvm) where the rule checks a subset; `advertised` the feature
@@ -104,7 +101,7 @@ public enum KVMMSRWriteRules {
     private static func bitList(_ msr: UInt32, _ bits: UInt64) -> String {
         var names: [String] = []
         for n in 0..<64 where bits & (1 << UInt64(n)) != 0 {
-            names.append(FeatureMSRBits.bits(of: msr).first { $0.low <= n && n < $0.low + $0.width }?.name ?? "bit \(n)")
+            names.append(FeatureMSRBits.bit(msr, covering: n)?.name ?? "bit \(n)")
         }
         return names.joined(separator: ", ")
     }

@@ -1,3 +1,4 @@
+import CPUID
 import X86Features
 
 /// A host-kernel view whose bug flags come from the running kernel's own /proc/cpuinfo `bugs` line, so the
@@ -16,6 +17,14 @@ public struct ProcBugsKernelView: KVMHostKernelView {
             else { macros.insert(name.uppercased()) }
         }
         self.bugs = macros
+    }
+
+    /// `base` with this machine's bug flags, from the first processor of /proc/cpuinfo; nil when unreadable.
+    public static func running(base: any KVMHostKernelView, kernel: KernelProfile,
+                               path: String = "/proc/cpuinfo") -> ProcBugsKernelView? {
+        guard let text = SystemFile.text(path), let info = try? ProcCPUInfo.parse(text, name: path),
+              let first = info.processors.first else { return nil }
+        return ProcBugsKernelView(base: base, procBugs: first.bugs, kernel: kernel)
     }
 
     public func capabilityWord(_ word: Int) -> UInt32 { base.capabilityWord(word) }

@@ -13,6 +13,8 @@ public struct KVMReportSection: Hashable, Sendable {
     public var supported: Snapshot?
     /// Why the device could not be used, when it could not.
     public var error: KVMError?
+    /// KVM_GET_MSRS on /dev/kvm for every feature MSR (empty where none is offered or the read failed).
+    public var featureMSRs: [MSR] = []
 
     public init(module: KVMModuleInfo, devicePresent: Bool, apiVersion: Int32?, supportedEntryCount: Int?,
                 supported: Snapshot?, error: KVMError?) {
@@ -35,8 +37,10 @@ public struct KVMReportSection: Hashable, Sendable {
             let system = try KVMSystem(path: device)
             let version = try system.apiVersion()
             let supported = try system.supportedCPUID()
-            return KVMReportSection(module: module, devicePresent: true, apiVersion: version,
-                                    supportedEntryCount: supported.count, supported: supported, error: nil)
+            var section = KVMReportSection(module: module, devicePresent: true, apiVersion: version,
+                                           supportedEntryCount: supported.count, supported: supported, error: nil)
+            section.featureMSRs = (try? system.offeredFeatureMSRs()) ?? []
+            return section
         } catch {
             return KVMReportSection(module: module, devicePresent: true, apiVersion: nil, supportedEntryCount: nil,
                                     supported: nil, error: error)

@@ -205,9 +205,8 @@ extension KVMModelOptions {
         let view = LinuxDerivation.derive(host, kernel: resolution.profile, options: BootOptions(clearCPUID: clearCPUID))
         var hostKernel: any KVMHostKernelView = view
         var notes: [String] = []
-        if live, kernelOptions.kernel == nil, let text = SystemFile.text("/proc/cpuinfo"),
-           let info = try? ProcCPUInfo.parse(text, name: "/proc/cpuinfo"), let first = info.processors.first {
-            hostKernel = ProcBugsKernelView(base: view, procBugs: first.bugs, kernel: resolution.profile)
+        if live, kernelOptions.kernel == nil, let running = ProcBugsKernelView.running(base: view, kernel: resolution.profile) {
+            hostKernel = running
             notes.append("host bug flags: the running kernel's /proc/cpuinfo")
         }
         let msrs = KVMFeatureMSRModel.predict(host: host, hostKernel: hostKernel, kernel: resolution.requested, module: module)

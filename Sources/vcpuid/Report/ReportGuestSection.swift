@@ -9,7 +9,7 @@ extension ReportCommand {
         let row: ReportRow
         if let kvm = context.kvm {
             if let supported = kvm.supported {
-                let msrs = Self.liveFeatureMSRs()
+                let msrs = kvm.featureMSRs
                 let kernel = context.kernelRelease.flatMap { KernelVersion($0) } ?? context.kernel.version
                 let line = GuestVerification.reportLine(supported: supported, moduleName: kvm.module.name,
                                                         featureMSRs: msrs, kernel: kernel)
@@ -23,11 +23,5 @@ extension ReportCommand {
             row = ReportRow(key: "verified", label: "guest verified", value: .shown(.none, as: "not applicable to a dump"))
         }
         return ReportSection(key: "guest", title: "Guest", rows: [row])
-    }
-
-    /// KVM_GET_MSRS on /dev/kvm for every feature MSR; empty where KVM offers none or cannot be opened.
-    static func liveFeatureMSRs() -> [MSR] {
-        guard let system = try? KVMSystem(), system.offersFeatureMSRs else { return [] }
-        return (try? system.featureMSRs()) ?? []
     }
 }

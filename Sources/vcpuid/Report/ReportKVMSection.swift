@@ -33,7 +33,7 @@ extension ReportCommand {
                 rows.append(ReportRow(key: "supported_entries", label: "kvm offers",
                                       value: .shown(.number(count), as: "\(count) CPUID entries (KVM_GET_SUPPORTED_CPUID)")))
             }
-            if let row = featureMSRRow(context, module: kvm.module) { rows.append(row) }
+            if let row = featureMSRRow(context, kvm: kvm) { rows.append(row) }
             unoffered = kvm.unofferedFeatures(host: context.snapshot, kernel: context.kernel)
             rows.append(ReportRow(key: "model_coverage", label: "model", value: .text(unoffered.coverage)))
         } else {
@@ -51,15 +51,12 @@ extension ReportCommand {
     }
 
     /// KVM's feature MSRs on /dev/kvm and how they compare with the model (host bugs from /proc/cpuinfo).
-    static func featureMSRRow(_ context: ReportContext, module info: KVMModuleInfo) -> ReportRow? {
-        guard let system = try? KVMSystem(), system.offersFeatureMSRs, let live = try? system.featureMSRs(),
-              let module = KVMModuleOptions(detected: info) else { return nil }
+    static func featureMSRRow(_ context: ReportContext, kvm: KVMReportSection) -> ReportRow? {
+        let live = kvm.featureMSRs
+        guard !live.isEmpty, let module = KVMModuleOptions(detected: kvm.module) else { return nil }
         let version = context.kernelRelease.flatMap { KernelVersion($0) } ?? context.kernel.version
-        var hostKernel: any KVMHostKernelView = context.linux
-        if let text = SystemFile.text("/proc/cpuinfo"), let info = try? ProcCPUInfo.parse(text, name: "/proc/cpuinfo"),
-           let first = info.processors.first {
-            hostKernel = ProcBugsKernelView(base: context.linux, procBugs: first.bugs, kernel: context.kernel)
-        }
+        let hostKernel: any KVMHostKernelView = ProcBugsKernelView.running(base: context.linux, kernel: context.kernel)
+            ?? context.linux
         let model = KVMFeatureMSRModel.predict(host: context.snapshot, hostKernel: hostKernel, kernel: version, module: module)
         let comparison = KVMFeatureMSRComparison(live: live, model: model)
         let arch = live.first { $0.index == FeatureMSRBits.archCapabilities }.map { " ARCH_CAPABILITIES \($0.value)," } ?? ""

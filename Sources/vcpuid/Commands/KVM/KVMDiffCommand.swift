@@ -71,7 +71,7 @@ struct KVMDiffCommand: ParsableCommand {
         let coverage = KVMModuleOptions.coverage(ofLiveModule: info.name, modelled: options)
         let differences = prediction.differences(from: live)
         let system = try KVMSystem(path: device)
-        let liveMSRs = system.offersFeatureMSRs ? try system.featureMSRs() : []
+        let liveMSRs = try system.offeredFeatureMSRs()
         let (modelMSRs, msrNotes) = try model.predictFeatureMSRs(host: host, module: options, live: input.file == nil)
         let msrComparison = KVMFeatureMSRComparison(live: liveMSRs, model: modelMSRs)
         if json {
